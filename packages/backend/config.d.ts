@@ -1,0 +1,17 @@
+export interface Config {
+  /** Development only: start the embedded KubeVirt simulator with the backend. */
+  kubevirtSimulator?: {
+    /** Start the simulator as a child process when the backend starts. */
+    autostart?: boolean;
+    /** Port the simulator listens on (default 7010); must match the cluster url. */
+    port?: number;
+    /** `demo` seeds nodes, teams, images and a dozen VMs; `none` starts empty. */
+    seed?: 'demo' | 'none';
+    /** Extra generated VMs, for scale work. */
+    vms?: number;
+    /** Keep the simulator's state in this folder across restarts. */
+    dataDir?: string;
+    /** Delay between lifecycle stages in milliseconds. */
+    stageDelayMs?: number;
+  };
+}
