@@ -58,6 +58,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// KubeVirt VM broker
+backend.add(import('@internal/plugin-kubevirt-backend'));
+
 // embedded KubeVirt cluster for local use (off unless kubevirtSimulator.autostart)
 backend.add(simulatorPlugin);
 

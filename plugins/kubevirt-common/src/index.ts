@@ -1,0 +1,7 @@
+/**
+ * Isomorphic parts of the KubeVirt plugins: permissions, the VM role table,
+ * API types and validation shared by the browser and the backend.
+ *
+ * @packageDocumentation
+ */
+export * from './permissions';
