@@ -1,18 +1,8 @@
-/***/
 /**
- * Node.js library for the kubevirt plugin.
+ * Node.js parts of the KubeVirt plugins shared by the broker, the permission
+ * policy module and the catalog and scaffolder modules: permission resource
+ * refs, rules and conditions, and the broker's service ref.
  *
  * @packageDocumentation
  */
-
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export * from './permissions';
