@@ -1,0 +1,1 @@
+export { kubevirtPlugin as default } from './plugin';

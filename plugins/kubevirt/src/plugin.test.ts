@@ -1,0 +1,7 @@
+import { kubevirtPlugin } from './plugin';
+
+describe('kubevirt', () => {
+  it('should export plugin', () => {
+    expect(kubevirtPlugin).toBeDefined();
+  });
+});
