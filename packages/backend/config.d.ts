@@ -9,6 +9,8 @@ export interface Config {
     seed?: 'demo' | 'none';
     /** Extra generated VMs, for scale work. */
     vms?: number;
+    /** Folder for the simulator's serving certificate (ca.crt, tls.key); point the cluster's caFile at its ca.crt. */
+    tlsDir?: string;
     /** Keep the simulator's state in this folder across restarts. */
     dataDir?: string;
     /** Delay between lifecycle stages in milliseconds. */

@@ -40,6 +40,8 @@ export const simulatorPlugin = createBackendPlugin({
         ];
         const vms = sim.getOptionalNumber('vms');
         if (vms) args.push('--vms', String(vms));
+        const tlsDir = sim.getOptionalString('tlsDir');
+        if (tlsDir) args.push('--tls-dir', path.resolve(tlsDir));
         const dataDir = sim.getOptionalString('dataDir');
         if (dataDir) args.push('--data-dir', path.resolve(dataDir));
         const stageDelayMs = sim.getOptionalNumber('stageDelayMs');

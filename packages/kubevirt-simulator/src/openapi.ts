@@ -1,0 +1,70 @@
+import { apiVersionOf, resourceTypes, ResourceType } from './resources';
+
+const definitionName = (t: ResourceType) =>
+  `${t.group ? t.group.split('.').reverse().join('.') : 'io.k8s.api.core'}.${t.version}.${t.kind}`;
+
+const objectMeta = {
+  type: 'object',
+  description: 'Standard object metadata.',
+  'x-kubernetes-preserve-unknown-fields': true,
+};
+
+function schemaOf(t: ResourceType) {
+  return {
+    type: 'object',
+    description: `${t.kind} (served by the KubeVirt simulator).`,
+    properties: {
+      apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
+      kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
+      metadata: objectMeta,
+      spec: { type: 'object', description: `Specification of the ${t.kind}.`, 'x-kubernetes-preserve-unknown-fields': true },
+      status: { type: 'object', description: `Status of the ${t.kind}.`, 'x-kubernetes-preserve-unknown-fields': true },
+    },
+    'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }],
+  };
+}
+
+/** Enough of /openapi/v2 for kubectl's client-side checks: one open schema per kind. */
+export function openApiV2() {
+  return {
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0' },
+    paths: {},
+    definitions: Object.fromEntries(resourceTypes.map(t => [definitionName(t), schemaOf(t)])),
+  };
+}
+
+const gvPath = (t: ResourceType) => (t.group ? `apis/${t.group}/${t.version}` : 'api/v1');
+
+export function openApiV3Paths() {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const t of resourceTypes) {
+    const p = gvPath(t);
+    paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${Buffer.from(p).toString('hex').slice(0, 16)}` };
+  }
+  return { paths };
+}
+
+export function openApiV3Group(path: string) {
+  const types = resourceTypes.filter(t => gvPath(t) === path);
+  if (!types.length) return undefined;
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0' },
+    paths: Object.fromEntries(
+      types.map(t => [
+        `/${path}/${t.namespaced ? 'namespaces/{namespace}/' : ''}${t.plural}/{name}`,
+        {
+          get: {
+            'x-kubernetes-action': 'get',
+            'x-kubernetes-group-version-kind': { group: t.group, version: t.version, kind: t.kind },
+            responses: { '200': { content: { 'application/json': { schema: { $ref: `#/components/schemas/${definitionName(t)}` } } } } },
+          },
+        },
+      ]),
+    ),
+    components: { schemas: Object.fromEntries(types.map(t => [definitionName(t), schemaOf(t)])) },
+  };
+}
+
+export { apiVersionOf };

@@ -1,0 +1,174 @@
+/** One kind the simulator serves, as discovery describes it. */
+export interface ResourceType {
+  group: string; // '' for the core group
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  /** Subresources served under `<plural>/<sub>` of this group (status is generic). */
+  subresources?: string[];
+  /** Built-in Kubernetes kinds accept strategic merge patch; custom resources answer 415. */
+  builtin: boolean;
+}
+
+const verbs = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
+
+const core = (
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames?: string[],
+): ResourceType => ({
+  group: '',
+  version: 'v1',
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+  shortNames,
+  builtin: true,
+  subresources: ['status'],
+});
+
+const crd = (
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames: string[] = [],
+  categories: string[] = ['all'],
+): ResourceType => ({
+  group,
+  version,
+  kind,
+  plural,
+  singular: kind.toLowerCase(),
+  namespaced,
+  shortNames,
+  categories,
+  builtin: false,
+  subresources: ['status'],
+});
+
+export const resourceTypes: ResourceType[] = [
+  core('Namespace', 'namespaces', false, ['ns']),
+  core('Node', 'nodes', false, ['no']),
+  core('Pod', 'pods', true, ['po']),
+  core('Event', 'events', true, ['ev']),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims', true, ['pvc']),
+  core('ConfigMap', 'configmaps', true, ['cm']),
+  core('Secret', 'secrets', true),
+  core('Service', 'services', true, ['svc']),
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'StorageClass',
+    plural: 'storageclasses',
+    singular: 'storageclass',
+    namespaced: false,
+    shortNames: ['sc'],
+    builtin: true,
+  },
+  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].map(
+    (kind): ResourceType => ({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      kind,
+      plural: `${kind.toLowerCase()}s`,
+      singular: kind.toLowerCase(),
+      namespaced: !kind.startsWith('Cluster'),
+      builtin: true,
+    }),
+  ),
+  crd('kubevirt.io', 'v1', 'VirtualMachine', 'virtualmachines', true, ['vm', 'vms']),
+  crd('kubevirt.io', 'v1', 'VirtualMachineInstance', 'virtualmachineinstances', true, ['vmi', 'vmis']),
+  crd('kubevirt.io', 'v1', 'VirtualMachineInstanceMigration', 'virtualmachineinstancemigrations', true, ['vmim', 'vmims']),
+  crd('snapshot.kubevirt.io', 'v1beta1', 'VirtualMachineSnapshot', 'virtualmachinesnapshots', true, ['vmsnapshot', 'vmsnapshots']),
+  crd('snapshot.kubevirt.io', 'v1beta1', 'VirtualMachineSnapshotContent', 'virtualmachinesnapshotcontents', true, ['vmsnapshotcontent', 'vmsnapshotcontents']),
+  crd('snapshot.kubevirt.io', 'v1beta1', 'VirtualMachineRestore', 'virtualmachinerestores', true, ['vmrestore', 'vmrestores']),
+  crd('clone.kubevirt.io', 'v1beta1', 'VirtualMachineClone', 'virtualmachineclones', true, ['vmclone', 'vmclones']),
+  crd('instancetype.kubevirt.io', 'v1beta1', 'VirtualMachineInstancetype', 'virtualmachineinstancetypes', true, ['vminstancetype', 'vminstancetypes', 'vmf', 'vmfs']),
+  crd('instancetype.kubevirt.io', 'v1beta1', 'VirtualMachineClusterInstancetype', 'virtualmachineclusterinstancetypes', false, ['vmclusterinstancetype', 'vmclusterinstancetypes', 'vmcf', 'vmcfs']),
+  crd('instancetype.kubevirt.io', 'v1beta1', 'VirtualMachinePreference', 'virtualmachinepreferences', true, ['vmpref', 'vmprefs', 'vmp', 'vmps']),
+  crd('instancetype.kubevirt.io', 'v1beta1', 'VirtualMachineClusterPreference', 'virtualmachineclusterpreferences', false, ['vmcp', 'vmcps']),
+  crd('cdi.kubevirt.io', 'v1beta1', 'DataVolume', 'datavolumes', true, ['dv', 'dvs']),
+  crd('cdi.kubevirt.io', 'v1beta1', 'DataSource', 'datasources', true, ['das']),
+];
+
+export const apiVersionOf = (t: ResourceType) =>
+  t.group ? `${t.group}/${t.version}` : t.version;
+
+const byPath = new Map(
+  resourceTypes.map(t => [`${t.group}/${t.version}/${t.plural}`, t]),
+);
+const byKind = new Map(resourceTypes.map(t => [t.kind, t]));
+
+export function findResourceType(group: string, version: string, plural: string) {
+  return byPath.get(`${group}/${version}/${plural}`);
+}
+
+export function resourceTypeOfKind(kind: string): ResourceType {
+  const t = byKind.get(kind);
+  if (!t) throw new Error(`unknown kind ${kind}`);
+  return t;
+}
+
+/** The groups and versions, for /api and /apis discovery. */
+export function groupVersions() {
+  const groups = new Map<string, Set<string>>();
+  for (const t of resourceTypes) {
+    if (!groups.has(t.group)) groups.set(t.group, new Set());
+    groups.get(t.group)!.add(t.version);
+  }
+  return groups;
+}
+
+export function apiResourceList(group: string, version: string) {
+  const resources = [];
+  for (const t of resourceTypes.filter(r => r.group === group && r.version === version)) {
+    resources.push({
+      name: t.plural,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs,
+      ...(t.shortNames?.length ? { shortNames: t.shortNames } : {}),
+      ...(t.categories ? { categories: t.categories } : {}),
+      storageVersionHash: Buffer.from(`${group}/${t.plural}`).toString('base64').slice(0, 11),
+    });
+    for (const sub of t.subresources ?? []) {
+      resources.push({
+        name: `${t.plural}/${sub}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
+    }
+  }
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
+}
+
+/** KubeVirt's aggregated subresource group: discovery lists only names. */
+export const kubevirtSubresources = {
+  virtualmachines: ['start', 'stop', 'restart', 'migrate', 'addvolume', 'removevolume'],
+  virtualmachineinstances: ['pause', 'unpause', 'softreboot', 'addvolume', 'removevolume'],
+};
