@@ -52,16 +52,24 @@ export function openApiV3Group(path: string) {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.32.0' },
     paths: Object.fromEntries(
-      types.map(t => [
-        `/${path}/${t.namespaced ? 'namespaces/{namespace}/' : ''}${t.plural}/{name}`,
-        {
-          get: {
-            'x-kubernetes-action': 'get',
-            'x-kubernetes-group-version-kind': { group: t.group, version: t.version, kind: t.kind },
-            responses: { '200': { content: { 'application/json': { schema: { $ref: `#/components/schemas/${definitionName(t)}` } } } } },
-          },
-        },
-      ]),
+      types.flatMap(t => {
+        const gvk = { group: t.group, version: t.version, kind: t.kind };
+        const ref = { $ref: `#/components/schemas/${definitionName(t)}` };
+        const body = { content: { 'application/json': { schema: ref } } };
+        const ok = { '200': body, '201': body };
+        // kubectl looks for this parameter to validate fields on the server instead of downloading v2
+        const parameters = [
+          { name: 'dryRun', in: 'query', schema: { type: 'string', uniqueItems: true } },
+          { name: 'fieldManager', in: 'query', schema: { type: 'string', uniqueItems: true } },
+          { name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } },
+        ];
+        const op = (action: string) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters, requestBody: body, responses: ok });
+        const base = `/${path}/${t.namespaced ? 'namespaces/{namespace}/' : ''}${t.plural}`;
+        return [
+          [base, { get: { 'x-kubernetes-action': 'list', 'x-kubernetes-group-version-kind': gvk, responses: ok }, post: op('post') }],
+          [`${base}/{name}`, { get: { 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk, responses: ok }, put: op('put'), patch: op('patch') }],
+        ];
+      }),
     ),
     components: { schemas: Object.fromEntries(types.map(t => [definitionName(t), schemaOf(t)])) },
   };

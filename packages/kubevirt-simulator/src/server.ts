@@ -139,7 +139,7 @@ export function createHandler(deps: ServerDeps) {
       const user = authenticate(req.headers.authorization, deps.users);
       const method = req.method ?? 'GET';
 
-      if (method === 'GET' && (await discovery(res, parts, url))) return;
+      if (method === 'GET' && (await discovery(res, parts, url, req.headers.accept))) return;
 
       // KubeVirt's aggregated subresource API
       if (parts[0] === 'apis' && parts[1] === SUBRESOURCE_GROUP && parts[3] === 'namespaces' && parts.length === 8) {
@@ -173,7 +173,7 @@ export function createHandler(deps: ServerDeps) {
   };
 }
 
-async function discovery(res: http.ServerResponse, parts: string[], url: URL): Promise<boolean> {
+async function discovery(res: http.ServerResponse, parts: string[], url: URL, accept?: string): Promise<boolean> {
   const path = parts.join('/');
   if (path === 'api') {
     send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: url.host }] });
@@ -221,6 +221,11 @@ async function discovery(res: http.ServerResponse, parts: string[], url: URL): P
     return true;
   }
   if (parts[0] === 'openapi') {
+    // clients ask for protobuf first and fall back to JSON on 406
+    if (accept && !/json|\*\/\*/.test(accept)) {
+      send(res, 406, new StatusError(406, 'NotAcceptable', `only the following media types are accepted: application/json`).toStatus());
+      return true;
+    }
     if (parts[1] === 'v2') send(res, 200, openApiV2());
     else if (parts[1] === 'v3' && parts.length === 2) send(res, 200, openApiV3Paths());
     else if (parts[1] === 'v3') {
