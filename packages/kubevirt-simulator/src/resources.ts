@@ -72,6 +72,33 @@ export const resourceTypes: ResourceType[] = [
   core('ConfigMap', 'configmaps', true, ['cm']),
   core('Secret', 'secrets', true),
   core('Service', 'services', true, ['svc']),
+  core('LimitRange', 'limitranges', true, ['limits']),
+  core('ResourceQuota', 'resourcequotas', true, ['quota']),
+  core('PersistentVolume', 'persistentvolumes', false, ['pv']),
+  // workload kinds a portal's Kubernetes view asks every cluster for
+  ...([
+    ['apps', 'v1', 'Deployment', 'deployments', ['deploy']],
+    ['apps', 'v1', 'ReplicaSet', 'replicasets', ['rs']],
+    ['apps', 'v1', 'StatefulSet', 'statefulsets', ['sts']],
+    ['apps', 'v1', 'DaemonSet', 'daemonsets', ['ds']],
+    ['batch', 'v1', 'Job', 'jobs', []],
+    ['batch', 'v1', 'CronJob', 'cronjobs', ['cj']],
+    ['autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa']],
+    ['networking.k8s.io', 'v1', 'Ingress', 'ingresses', ['ing']],
+  ] as const).map(
+    ([group, version, kind, plural, shortNames]): ResourceType => ({
+      group,
+      version,
+      kind,
+      plural,
+      singular: kind.toLowerCase(),
+      namespaced: true,
+      shortNames: [...shortNames],
+      categories: ['all'],
+      builtin: true,
+      subresources: ['status'],
+    }),
+  ),
   {
     group: 'storage.k8s.io',
     version: 'v1',
