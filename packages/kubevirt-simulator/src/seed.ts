@@ -19,6 +19,9 @@ const images: Record<string, { preference: string; url: string }> = {
   'centos-stream9': { preference: 'centos.stream9', url: 'docker://quay.io/containerdisks/centos-stream:9' },
 };
 
+/** Generated VMs carry this label; each value is on exactly 50 of them (fewer in the last group). */
+export const SCALE_GROUP_LABEL = 'simulator.kubevirt.io/scale-group';
+
 export interface DemoVm {
   namespace: string;
   name: string;
@@ -183,15 +186,19 @@ export function seedDemo(store: Store, extraVms = 0) {
   const namespaces = ['payments', 'orders', 'data', 'platform'];
   const imageNames = Object.keys(images) as (keyof typeof images)[];
   const sizeNames = ['small', 'medium', 'large', 'xlarge'] as const;
+  // groups of 50 VMs, so that a label selector can pick exactly 50 at any scale
+  const groups = Math.max(1, Math.ceil(extraVms / 50));
   for (let i = 0; i < extraVms; i++) {
-    add(store, vmManifest({
+    const manifest = vmManifest({
       namespace: namespaces[i % namespaces.length],
       name: `scale-vm-${String(i).padStart(6, '0')}`,
       entity: `scale-${i % 100}`,
       image: imageNames[i % imageNames.length],
       size: sizeNames[i % sizeNames.length],
       running: false,
-    }));
+    });
+    manifest.metadata.labels![SCALE_GROUP_LABEL] = `g${i % groups}`;
+    add(store, manifest);
   }
 }
 

@@ -12,12 +12,16 @@ export interface TlsMaterial {
  * sends a bearer token over plain HTTP, so the simulator speaks HTTPS like a
  * real apiserver; clients trust this certificate as their CA.
  */
+// generating a 2048-bit key takes a second or two: one per process is enough
+let generated: TlsMaterial | undefined;
+
 export function loadOrCreateTls(dir?: string): TlsMaterial {
   const certFile = dir && path.join(dir, 'ca.crt');
   const keyFile = dir && path.join(dir, 'tls.key');
   if (certFile && keyFile && fs.existsSync(certFile) && fs.existsSync(keyFile)) {
     return { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };
   }
+  if (!dir && generated) return generated;
   const pems = selfsigned.generate([{ name: 'commonName', value: 'kubevirt-simulator' }], {
     days: 3650,
     keySize: 2048,
@@ -37,6 +41,7 @@ export function loadOrCreateTls(dir?: string): TlsMaterial {
     ],
   });
   const material = { cert: pems.cert, key: pems.private };
+  if (!dir) generated = material;
   if (certFile && keyFile) {
     fs.mkdirSync(dir!, { recursive: true });
     fs.writeFileSync(certFile, material.cert);
