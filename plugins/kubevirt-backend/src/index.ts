@@ -1,1 +1,6 @@
+/**
+ * The KubeVirt broker backend plugin.
+ *
+ * @packageDocumentation
+ */
 export { kubevirtPlugin as default } from './plugin';

@@ -1,12 +1,24 @@
+import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { kubevirtPermissions, kubevirtSignalChannels, vmCreatePermission } from '@internal/plugin-kubevirt-common';
 import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
+  kubevirtNamespaceResourceRef,
+  kubevirtNamespaceRules,
+  kubevirtVmResourceRef,
+  kubevirtVmRules,
+  parseNamespaceResourceRef,
+  parseVmResourceRef,
+} from '@internal/plugin-kubevirt-node';
+import { ClusterCache, ClusterChange } from './cache/ClusterCache';
+import { ClusterClient } from './clusters/ClusterClient';
+import { readClusters } from './clusters/readClusters';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
+import { OwnershipIndex } from './service/OwnershipIndex';
+import { VmService } from './service/VmService';
 
 /**
- * kubevirtPlugin backend plugin
+ * The KubeVirt broker: the one part that talks to clusters.
  *
  * @public
  */
@@ -15,17 +27,70 @@ export const kubevirtPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
-        );
+      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals }) {
+        const publish = (change: ClusterChange) => {
+          const { namespace = '', name, labels } = change.object.metadata;
+          const ref = { cluster: change.cluster, namespace, name };
+          const message = { ref: `${ref.cluster}/${namespace}/${name}`, status: change.type === 'DELETED' && change.kind === 'VirtualMachine' ? 'Deleted' : String(change.object.status?.printableStatus ?? change.object.status?.phase ?? '') };
+          const channels = [kubevirtSignalChannels.vm(ref)];
+          const id = labels?.['backstage.io/kubernetes-id'];
+          if (id) channels.push(kubevirtSignalChannels.entity(id));
+          for (const channel of channels) {
+            Promise.resolve()
+              .then(() => signals.publish({ recipients: { type: 'broadcast' }, channel, message }))
+              .catch(e => logger.debug(`signal not sent: ${e}`));
+          }
+        };
+
+        const clusters = new Map<string, ClusterCache>();
+        for (const cluster of readClusters(config)) {
+          clusters.set(cluster.name, new ClusterCache(new ClusterClient(cluster), logger, publish));
+        }
+        if (!clusters.size) logger.warn('No clusters configured under kubernetes.clusterLocatorMethods (type config)');
+
+        const ownership = new OwnershipIndex(catalog, auth, logger);
+        const vms = new VmService(clusters, ownership, permissions, auditor, logger);
+
+        permissionsRegistry.addResourceType({
+          resourceRef: kubevirtVmResourceRef,
+          permissions: kubevirtPermissions.filter(p => p !== vmCreatePermission),
+          rules: Object.values(kubevirtVmRules),
+          getResources: async refs =>
+            Promise.all(refs.map(async ref => {
+              const parsed = parseVmResourceRef(ref);
+              return parsed ? vms.resource(parsed) : undefined;
+            })),
+        });
+        permissionsRegistry.addResourceType({
+          resourceRef: kubevirtNamespaceResourceRef,
+          permissions: [vmCreatePermission],
+          rules: Object.values(kubevirtNamespaceRules),
+          getResources: async refs =>
+            refs.map(ref => {
+              const parsed = parseNamespaceResourceRef(ref);
+              return parsed && clusters.has(parsed.cluster) ? parsed : undefined;
+            }),
+        });
+        vms.setRuleset(permissionsRegistry.getPermissionRuleset(kubevirtVmResourceRef));
+
+        for (const cache of clusters.values()) cache.start();
+        lifecycle.addShutdownHook(() => {
+          for (const cache of clusters.values()) cache.stop();
+        });
+
+        httpRouter.use(createRouter({ httpAuth, vms, clusters }));
       },
     });
   },

@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export * from './permissions';
+export * from './api';

@@ -1,0 +1,212 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ClusterClient, KubernetesStatusError } from '../clusters/ClusterClient';
+
+export type KubeObject = {
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: any;
+};
+
+export type CacheChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
+
+const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+/**
+ * One list + watch of one kind on one cluster, indexed by namespace and by
+ * label. It resumes the watch from the last resourceVersion, re-lists on 410
+ * Gone, backs off while the cluster does not answer, and says honestly whether
+ * it is synced and since when it is stale.
+ */
+export class ResourceCache {
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly byNamespace = new Map<string, Set<string>>();
+  private readonly byLabel = new Map<string, Set<string>>();
+  private resourceVersion?: string;
+  private cancelWatch?: () => void;
+  private stopped = false;
+  private retryTimer?: NodeJS.Timeout;
+  private failures = 0;
+  synced = false;
+  staleSince?: Date;
+  lastError?: string;
+
+  constructor(
+    private readonly client: ClusterClient,
+    private readonly path: string,
+    private readonly logger: LoggerService,
+    private readonly notify: (change: CacheChange) => void,
+    private readonly indexedLabels: string[] = [],
+    private readonly backoff = { initialMs: 500, maxMs: 30_000 },
+  ) {}
+
+  // a listener's failure must not look like the cluster's
+  private onChange(change: CacheChange) {
+    try {
+      this.notify(change);
+    } catch (error) {
+      this.logger.error(`VM change listener failed: ${error}`);
+    }
+  }
+
+  start() {
+    this.stopped = false;
+    void this.list();
+  }
+
+  stop() {
+    this.stopped = true;
+    this.cancelWatch?.();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  get size() {
+    return this.objects.size;
+  }
+
+  get(namespace: string | undefined, name: string) {
+    return this.objects.get(key(namespace, name));
+  }
+
+  all(): IterableIterator<KubeObject> {
+    return this.objects.values();
+  }
+
+  inNamespace(namespace: string): KubeObject[] {
+    return [...(this.byNamespace.get(namespace) ?? [])].map(k => this.objects.get(k)!);
+  }
+
+  withLabel(label: string, value: string): KubeObject[] {
+    return [...(this.byLabel.get(`${label}=${value}`) ?? [])].map(k => this.objects.get(k)!);
+  }
+
+  private index(k: string, obj: KubeObject, add: boolean) {
+    const touch = (map: Map<string, Set<string>>, idx: string) => {
+      let set = map.get(idx);
+      if (add) {
+        if (!set) map.set(idx, (set = new Set()));
+        set.add(k);
+      } else if (set) {
+        set.delete(k);
+        if (!set.size) map.delete(idx);
+      }
+    };
+    touch(this.byNamespace, obj.metadata.namespace ?? '');
+    for (const label of this.indexedLabels) {
+      const value = obj.metadata.labels?.[label];
+      if (value !== undefined) touch(this.byLabel, `${label}=${value}`);
+    }
+  }
+
+  private put(obj: KubeObject) {
+    const k = key(obj.metadata.namespace, obj.metadata.name);
+    const old = this.objects.get(k);
+    if (old) this.index(k, old, false);
+    this.objects.set(k, obj);
+    this.index(k, obj, true);
+    return old;
+  }
+
+  private remove(obj: KubeObject) {
+    const k = key(obj.metadata.namespace, obj.metadata.name);
+    const old = this.objects.get(k);
+    if (old) this.index(k, old, false);
+    this.objects.delete(k);
+    return old;
+  }
+
+  private async list() {
+    if (this.stopped) return;
+    try {
+      const list = await this.client.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>('GET', this.path);
+      const seen = new Set<string>();
+      for (const item of list.items) {
+        seen.add(key(item.metadata.namespace, item.metadata.name));
+        const old = this.put(item);
+        if (!old || old.metadata.resourceVersion !== item.metadata.resourceVersion) {
+          this.onChange({ type: old ? 'MODIFIED' : 'ADDED', object: item });
+        }
+      }
+      for (const [k, obj] of [...this.objects]) {
+        if (!seen.has(k)) {
+          this.remove(obj);
+          this.onChange({ type: 'DELETED', object: obj });
+        }
+      }
+      this.resourceVersion = list.metadata.resourceVersion;
+      this.markHealthy();
+      void this.watch();
+    } catch (error) {
+      this.markFailed(error);
+      this.retry(() => this.list());
+    }
+  }
+
+  private async watch() {
+    if (this.stopped) return;
+    try {
+      this.cancelWatch = await this.client.watch(
+        this.path,
+        { resourceVersion: this.resourceVersion ?? '', allowWatchBookmarks: 'true' },
+        {
+          onOpen: () => this.markHealthy(),
+          onEvent: (type, obj) => {
+            if (obj?.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+            if (type === 'DELETED') {
+              if (this.remove(obj)) this.onChange({ type: 'DELETED', object: obj });
+            } else if (type === 'ADDED' || type === 'MODIFIED') {
+              this.put(obj);
+              this.onChange({ type, object: obj });
+            }
+          },
+          onDone: err => {
+            this.cancelWatch = undefined;
+            if (this.stopped) return;
+            if (err instanceof KubernetesStatusError && err.statusCode === 410) {
+              // history no longer reaches back: start over from a fresh list
+              this.resourceVersion = undefined;
+              void this.list();
+            } else if (err) {
+              this.markFailed(err);
+              this.retry(() => this.watch());
+            } else {
+              // the server ended the watch (a timeout): resume where we were
+              void this.watch();
+            }
+          },
+        },
+      );
+    } catch (error) {
+      this.markFailed(error);
+      this.retry(() => this.list());
+    }
+  }
+
+  private retry(fn: () => void) {
+    if (this.stopped) return;
+    const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.failures, 10));
+    this.retryTimer = setTimeout(fn, delay * (0.8 + Math.random() * 0.4));
+  }
+
+  private markHealthy() {
+    this.synced = true;
+    this.staleSince = undefined;
+    this.lastError = undefined;
+    this.failures = 0;
+  }
+
+  private markFailed(error: unknown) {
+    this.failures++;
+    const message = error instanceof KubernetesStatusError ? error.message : String((error as Error)?.message ?? error);
+    if (!this.staleSince) {
+      this.staleSince = new Date();
+      this.logger.warn(`Lost ${this.path} on cluster ${this.client.cluster.name}: ${message}`);
+    }
+    this.lastError = message;
+  }
+}

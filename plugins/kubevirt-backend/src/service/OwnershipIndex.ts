@@ -1,0 +1,70 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { KUBERNETES_ID_LABEL } from '@internal/plugin-kubevirt-common';
+
+const ANNOTATION = `metadata.annotations.${KUBERNETES_ID_LABEL}`;
+
+/**
+ * backstage.io/kubernetes-id → owners of the catalog entities carrying it, so
+ * that "owned by" permission rules can be decided against a VM's label.
+ */
+export class OwnershipIndex {
+  private owners = new Map<string, string[]>();
+  private entityIds = new Map<string, string>();
+  private loaded?: Promise<void>;
+  private lastLoad = 0;
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+    private readonly logger: LoggerService,
+    private readonly maxAgeMs = 30_000,
+  ) {}
+
+  async ownersOf(kubernetesId: string | undefined): Promise<string[]> {
+    await this.fresh();
+    return kubernetesId ? this.owners.get(kubernetesId) ?? [] : [];
+  }
+
+  /** The kubernetes-id an entity's VMs carry: its annotation, as the Kubernetes plugin reads it. */
+  async kubernetesIdOf(entityRef: string): Promise<string | undefined> {
+    await this.fresh();
+    return this.entityIds.get(stringifyEntityRef(parseEntityRef(entityRef)));
+  }
+
+  private fresh() {
+    if (!this.loaded || Date.now() - this.lastLoad > this.maxAgeMs) {
+      this.lastLoad = Date.now();
+      const previous = this.loaded;
+      this.loaded = this.load().catch(error => {
+        this.logger.warn(`Could not read VM owners from the catalog: ${error}`);
+        this.lastLoad = 0;
+      });
+      // answer from the last index while a refresh runs, once there is one
+      if (previous) return previous;
+    }
+    return this.loaded;
+  }
+
+  private async load() {
+    const { items } = await this.catalog.getEntities(
+      { filter: { [ANNOTATION]: CATALOG_FILTER_EXISTS }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner'] },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    const owners = new Map<string, string[]>();
+    const ids = new Map<string, string>();
+    for (const entity of items) {
+      const id = entity.metadata.annotations?.[KUBERNETES_ID_LABEL];
+      if (!id) continue;
+      ids.set(stringifyEntityRef(entity), id);
+      const owner = (entity.spec as { owner?: string } | undefined)?.owner;
+      if (!owner) continue;
+      const ref = stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }));
+      owners.set(id, [...new Set([...(owners.get(id) ?? []), ref])]);
+    }
+    this.owners = owners;
+    this.entityIds = ids;
+  }
+}
