@@ -11,6 +11,8 @@ import { startSimulator } from '../index';
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const scales = sizes.length ? sizes : [1000, 10000, 100000];
 
+const agent = new https.Agent({ keepAlive: true, maxSockets: 100 });
+
 function request(url: string, token: string, ca: string, method = 'GET', body?: string): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method, ca, agent, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json' } }, res => {
@@ -24,7 +26,6 @@ function request(url: string, token: string, ca: string, method = 'GET', body?: 
     req.end(body);
   });
 }
-const agent = new https.Agent({ keepAlive: true, maxSockets: 100 });
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,6 +40,39 @@ async function time(n: number, fn: () => Promise<unknown>) {
     out.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   return out;
+}
+
+/** 50 watchers on one VM, one change, and the time until the last of them has seen it (ms). */
+async function watchFanout(url: string, ca: string, token: string, n: number): Promise<number[]> {
+  const requests: http.ClientRequest[] = [];
+  const started = { at: 0n };
+  const ready: Promise<void>[] = [];
+  const watchers: Promise<number>[] = [];
+  const watchUrl = `${url}/apis/kubevirt.io/v1/namespaces/payments/virtualmachines?watch=true&labelSelector=${encodeURIComponent('app.kubernetes.io/name=payments-db-0')}`;
+  const watchOne = (markReady: () => void) =>
+    new Promise<number>(resolve => {
+      const req = https.request(watchUrl, { ca, headers: { Authorization: `Bearer ${token}` } }, res => {
+        let buf = '';
+        res.on('data', d => {
+          buf += d;
+          if (buf.includes('"ADDED"')) markReady();
+          if (started.at && buf.includes('"MODIFIED"')) resolve(Number(process.hrtime.bigint() - started.at) / 1e6);
+        });
+      });
+      requests.push(req);
+      req.end();
+    });
+  for (let i = 0; i < 50; i++) {
+    let markReady!: () => void;
+    ready.push(new Promise<void>(r => (markReady = r)));
+    watchers.push(watchOne(markReady));
+  }
+  await Promise.all(ready);
+  started.at = process.hrtime.bigint();
+  await request(`${url}/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/payments-db-0`, token, ca, 'PATCH', JSON.stringify({ metadata: { labels: { bench: String(n) } } }));
+  const fanout = await Promise.all(watchers);
+  for (const r of requests) r.destroy();
+  return fanout;
 }
 
 async function main() {
@@ -57,32 +91,7 @@ async function main() {
     const check = await request(`${vmUrl}?labelSelector=${selector}`, token, sim.caCert);
     const bySelector = await time(200, () => request(`${vmUrl}?labelSelector=${selector}`, token, sim.caCert));
 
-    // 50 watchers on the namespace, one change, time until all have seen it
-    const watchers: Promise<number>[] = [];
-    const requests: http.ClientRequest[] = [];
-    let start = 0n;
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < 50; i++) {
-      let markReady!: () => void;
-      ready.push(new Promise(r => (markReady = r)));
-      watchers.push(new Promise(resolve => {
-        const req = https.request(`${sim.url}/apis/kubevirt.io/v1/namespaces/payments/virtualmachines?watch=true&labelSelector=${encodeURIComponent('app.kubernetes.io/name=payments-db-0')}`, { ca: sim.caCert, headers: { Authorization: `Bearer ${token}` } }, res => {
-          let buf = '';
-          res.on('data', d => {
-            buf += d;
-            if (buf.includes('"ADDED"')) markReady();
-            if (start && buf.includes('"MODIFIED"')) resolve(Number(process.hrtime.bigint() - start) / 1e6);
-          });
-        });
-        requests.push(req);
-        req.end();
-      }));
-    }
-    await Promise.all(ready);
-    start = process.hrtime.bigint();
-    await request(`${sim.url}/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/payments-db-0`, token, sim.caCert, 'PATCH', JSON.stringify({ metadata: { labels: { bench: String(n) } } }));
-    const fanout = await Promise.all(watchers);
-    for (const r of requests) r.destroy();
+    const fanout = await watchFanout(sim.url, sim.caCert, token, n);
     await sim.stop();
     rows.push([
       String(n),
