@@ -175,6 +175,11 @@ export class VmService {
       vm,
       vmi,
       events,
+      launcherPods: [],
+      snapshots: [],
+      restores: [],
+      migrations: [],
+      volumes: [],
     };
   }
 

@@ -56,11 +56,224 @@ export interface VmEvent {
   involvedObject: { kind: string; name: string };
 }
 
+/** A VM's address: the cluster it lives on, its namespace and name. */
+export interface VmRef {
+  cluster: string;
+  namespace: string;
+  name: string;
+}
+
+/** Where a disk's data comes from. */
+export type VmVolumeSourceType =
+  | 'dataVolume'
+  | 'persistentVolumeClaim'
+  | 'containerDisk'
+  | 'cloudInitNoCloud'
+  | 'cloudInitConfigDrive'
+  | 'ephemeral'
+  | 'emptyDisk'
+  | 'other';
+
+/** One volume of a VM with the disk it backs and, for DataVolumes, their import state. */
+export interface VmVolume {
+  name: string;
+  sourceType: VmVolumeSourceType;
+  /** The DataVolume or claim name, or the container image. */
+  source?: string;
+  /** Added to a running VM through the addvolume subresource. */
+  hotplugged: boolean;
+  /** Disk, cdrom or lun, and its bus, when a device uses this volume. */
+  device?: { type: 'disk' | 'cdrom' | 'lun'; bus?: string };
+  size?: string;
+  dataVolume?: { phase?: string; progress?: string; ready: boolean };
+}
+
+export interface VmSnapshotInfo {
+  name: string;
+  phase?: string;
+  readyToUse: boolean;
+  creationTime?: string;
+  indications: string[];
+  error?: string;
+}
+
+export interface VmRestoreInfo {
+  name: string;
+  snapshot: string;
+  complete: boolean;
+  restoreTime?: string;
+  /** Why it waits or failed (e.g. RestoreTargetNotReady). */
+  reason?: string;
+  message?: string;
+}
+
+export interface VmMigrationInfo {
+  name: string;
+  phase?: string;
+  sourceNode?: string;
+  targetNode?: string;
+  created?: string;
+  /** Still in flight: cancelMigration deletes it. */
+  active: boolean;
+}
+
+export interface VmLauncherPod {
+  name: string;
+  phase?: string;
+  node?: string;
+  created?: string;
+}
+
 export interface VmDetail {
   summary: VmSummary;
   vm: unknown;
   vmi?: unknown;
   events: VmEvent[];
+  launcherPods: VmLauncherPod[];
+  snapshots: VmSnapshotInfo[];
+  restores: VmRestoreInfo[];
+  migrations: VmMigrationInfo[];
+  volumes: VmVolume[];
+}
+
+/** Every write accepts dryRun: the cluster validates it (dryRun=All) and persists nothing. */
+export interface DryRunOption {
+  dryRun?: boolean;
+}
+
+/** Create a VM from a few choices: the broker writes the manifest. */
+export interface CreateVmFromTemplateRequest extends DryRunOption {
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** A cluster instancetype name, or an explicit size. */
+  instancetype?: string;
+  resources?: { cpu: number; memory: string };
+  preference?: string;
+  image: { goldenImage: { name: string; namespace: string } } | { containerDisk: string };
+  /** Root disk size for golden images, e.g. "30Gi". */
+  diskSize?: string;
+  cloudInitUserData?: string;
+  /** Stored as a Secret next to the VM and referenced by accessCredentials; never logged. */
+  sshPublicKey?: string;
+  labels?: Record<string, string>;
+  runStrategy?: 'Always' | 'Halted' | 'Manual' | 'RerunOnFailure' | 'Once';
+}
+
+/** Create a VM from a full VirtualMachine manifest. */
+export interface CreateVmFromManifestRequest extends DryRunOption {
+  cluster: string;
+  manifest: Record<string, unknown>;
+}
+
+export type CreateVmRequest = CreateVmFromTemplateRequest | CreateVmFromManifestRequest;
+
+export interface CreateVmResponse {
+  vm: VmSummary;
+  dryRun: boolean;
+}
+
+/** Replace a VM; `manifest.metadata.resourceVersion` must be the one the caller read (else 409). */
+export interface UpdateVmRequest extends DryRunOption {
+  manifest: Record<string, unknown>;
+}
+
+export interface UpdateVmResponse {
+  vm: VmSummary;
+  dryRun: boolean;
+}
+
+/**
+ * The body of a 409 on update: the broker's error plus the VM as it is now,
+ * so a form can show it and retry with `currentResourceVersion`.
+ */
+export interface VmConflictErrorBody {
+  error: { name: 'ConflictError'; message: string; currentResourceVersion?: string; current?: unknown };
+}
+
+export interface CreateSnapshotRequest extends DryRunOption {
+  name?: string;
+}
+
+export interface CreateSnapshotResponse {
+  snapshot: VmSnapshotInfo;
+  dryRun: boolean;
+}
+
+export interface RestoreRequest extends DryRunOption {
+  snapshot: string;
+}
+
+export interface RestoreResponse {
+  restore: VmRestoreInfo;
+  dryRun: boolean;
+}
+
+export interface CloneRequest extends DryRunOption {
+  targetName: string;
+}
+
+export interface CloneResponse {
+  clone: { name: string; source: string; targetName: string; phase?: string };
+  dryRun: boolean;
+}
+
+/** Hot-plug a new empty disk of `size` (as a DataVolume), or an existing claim `pvc`. */
+export interface AddVolumeRequest extends DryRunOption {
+  name: string;
+  size?: string;
+  pvc?: string;
+  bus?: 'scsi' | 'virtio' | 'sata';
+}
+
+export interface AddVolumeResponse {
+  volume: string;
+  /** The DataVolume the broker created for a `size` request. */
+  dataVolume?: string;
+  dryRun: boolean;
+}
+
+export interface AcceptedResponse {
+  accepted: boolean;
+  dryRun: boolean;
+  [key: string]: unknown;
+}
+
+export interface NamespaceOption {
+  name: string;
+}
+
+export interface InstancetypeOption {
+  name: string;
+  /** Cluster-wide or from the namespace asked for. */
+  scope: 'cluster' | 'namespace';
+  namespace?: string;
+  cpu?: number;
+  memory?: string;
+  displayName?: string;
+  class?: string;
+}
+
+export interface PreferenceOption {
+  name: string;
+  scope: 'cluster' | 'namespace';
+  namespace?: string;
+  displayName?: string;
+}
+
+export interface GoldenImageOption {
+  name: string;
+  namespace: string;
+  os?: string;
+  displayName?: string;
+  ready: boolean;
+  source: { type: 'pvc' | 'snapshot' | 'registry' | 'other'; name?: string; namespace?: string; url?: string };
+  defaultInstancetype?: string;
+  defaultPreference?: string;
+}
+
+export interface ItemsResponse<T> {
+  items: T[];
 }
 
 export type VmSortKey = 'name' | 'namespace' | 'cluster' | 'status' | 'created';

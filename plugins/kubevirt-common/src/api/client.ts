@@ -1,0 +1,142 @@
+import { ResponseError } from '@backstage/errors';
+import {
+  AcceptedResponse,
+  AddVolumeRequest,
+  AddVolumeResponse,
+  ClusterStatus,
+  CloneRequest,
+  CloneResponse,
+  CreateSnapshotRequest,
+  CreateSnapshotResponse,
+  CreateVmRequest,
+  CreateVmResponse,
+  GoldenImageOption,
+  InstancetypeOption,
+  ItemsResponse,
+  NamespaceOption,
+  PreferenceOption,
+  RestoreRequest,
+  RestoreResponse,
+  UpdateVmRequest,
+  UpdateVmResponse,
+  VmAction,
+  VmDetail,
+  VmListQuery,
+  VmListResponse,
+  VmRef,
+} from './types';
+
+const enc = encodeURIComponent;
+const vmPath = (ref: VmRef) => `/vms/${enc(ref.cluster)}/${enc(ref.namespace)}/${enc(ref.name)}`;
+const dryRunQuery = (options: { dryRun?: boolean }) => (options.dryRun ? '?dryRun=true' : '');
+
+/** The two things the client needs, as both Backstage's browser and backend APIs provide them. */
+export interface KubevirtApiClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  fetchApi: { fetch: typeof fetch };
+}
+
+/** The broker's REST API, typed; throws ResponseError with the broker's message on failure. */
+export class KubevirtApiClient {
+  constructor(private readonly options: KubevirtApiClientOptions) {}
+
+  private async call<T>(path: string, init?: RequestInit): Promise<T> {
+    const base = await this.options.discoveryApi.getBaseUrl('kubevirt');
+    const res = await this.options.fetchApi.fetch(`${base}${path}`, init);
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    return (await res.json()) as T;
+  }
+
+  private send<T>(method: string, path: string, body: unknown) {
+    return this.call<T>(path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  listClusters() {
+    return this.call<{ items: ClusterStatus[] }>('/clusters');
+  }
+
+  listVms(query: VmListQuery = {}) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === '') continue;
+      params.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    }
+    const qs = params.toString();
+    return this.call<VmListResponse>(`/vms${qs ? `?${qs}` : ''}`);
+  }
+
+  getVm(ref: VmRef) {
+    return this.call<VmDetail>(vmPath(ref));
+  }
+
+  act(ref: VmRef, action: VmAction, options: { dryRun?: boolean } = {}) {
+    return this.send<{ accepted: boolean }>('POST', `${vmPath(ref)}/${action}`, options.dryRun ? { dryRun: true } : {});
+  }
+
+  deleteVm(ref: VmRef, options: { dryRun?: boolean } = {}) {
+    return this.call<{ accepted: boolean }>(`${vmPath(ref)}${dryRunQuery(options)}`, { method: 'DELETE' });
+  }
+
+  /** 201 with the new VM's summary; a 400 names the field that is wrong. */
+  createVm(request: CreateVmRequest) {
+    return this.send<CreateVmResponse>('POST', '/vms', request);
+  }
+
+  /** Replaces the VM; a 409 (ResponseError) carries `body.error.currentResourceVersion` and `current`. */
+  updateVm(ref: VmRef, request: UpdateVmRequest) {
+    return this.send<UpdateVmResponse>('PUT', vmPath(ref), request);
+  }
+
+  createSnapshot(ref: VmRef, request: CreateSnapshotRequest = {}) {
+    return this.send<CreateSnapshotResponse>('POST', `${vmPath(ref)}/snapshots`, request);
+  }
+
+  deleteSnapshot(ref: VmRef, snapshot: string, options: { dryRun?: boolean } = {}) {
+    return this.call<AcceptedResponse>(`${vmPath(ref)}/snapshots/${enc(snapshot)}${dryRunQuery(options)}`, { method: 'DELETE' });
+  }
+
+  restoreSnapshot(ref: VmRef, request: RestoreRequest) {
+    return this.send<RestoreResponse>('POST', `${vmPath(ref)}/restores`, request);
+  }
+
+  cloneVm(ref: VmRef, request: CloneRequest) {
+    return this.send<CloneResponse>('POST', `${vmPath(ref)}/clone`, request);
+  }
+
+  addVolume(ref: VmRef, request: AddVolumeRequest) {
+    return this.send<AddVolumeResponse>('POST', `${vmPath(ref)}/volumes`, request);
+  }
+
+  removeVolume(ref: VmRef, volume: string, options: { dryRun?: boolean } = {}) {
+    return this.call<AcceptedResponse>(`${vmPath(ref)}/volumes/${enc(volume)}${dryRunQuery(options)}`, { method: 'DELETE' });
+  }
+
+  cancelMigration(ref: VmRef, options: { dryRun?: boolean } = {}) {
+    return this.send<AcceptedResponse>('POST', `${vmPath(ref)}/cancelMigration`, options.dryRun ? { dryRun: true } : {});
+  }
+
+  /** Namespaces of the cluster where the caller may create VMs. */
+  listNamespaces(cluster: string) {
+    return this.call<ItemsResponse<NamespaceOption>>(`/clusters/${enc(cluster)}/namespaces`);
+  }
+
+  /** Cluster instancetypes, plus those of `namespace` when given. */
+  listInstancetypes(cluster: string, options: { namespace?: string } = {}) {
+    const qs = options.namespace ? `?namespace=${enc(options.namespace)}` : '';
+    return this.call<ItemsResponse<InstancetypeOption>>(`/clusters/${enc(cluster)}/instancetypes${qs}`);
+  }
+
+  listPreferences(cluster: string, options: { namespace?: string } = {}) {
+    const qs = options.namespace ? `?namespace=${enc(options.namespace)}` : '';
+    return this.call<ItemsResponse<PreferenceOption>>(`/clusters/${enc(cluster)}/preferences${qs}`);
+  }
+
+  /** DataSources (golden images) with their OS and source. */
+  listGoldenImages(cluster: string) {
+    return this.call<ItemsResponse<GoldenImageOption>>(`/clusters/${enc(cluster)}/goldenimages`);
+  }
+}
