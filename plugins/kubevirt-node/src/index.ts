@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from './permissions';
+export * from './service';

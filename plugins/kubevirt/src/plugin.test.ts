@@ -1,7 +1,0 @@
-import { kubevirtPlugin } from './plugin';
-
-describe('kubevirt', () => {
-  it('should export plugin', () => {
-    expect(kubevirtPlugin).toBeDefined();
-  });
-});
