@@ -17,22 +17,29 @@ export class KubernetesStatusError extends Error {
 
 /** Talks to one cluster's API server: JSON requests and watches, with the cluster's token and CA. */
 export class ClusterClient {
-  readonly kubeConfig: KubeConfig;
+  private config?: KubeConfig;
 
-  constructor(readonly cluster: ClusterConfig, private readonly timeoutMs = 10_000) {
+  constructor(readonly cluster: ClusterConfig, private readonly timeoutMs = 10_000) {}
+
+  /**
+   * Built on first use, and again while a configured CA file is still missing:
+   * in development the simulator writes its CA file when it first starts, which
+   * may be after this client was made.
+   */
+  get kubeConfig(): KubeConfig {
+    if (this.config) return this.config;
+    const { cluster } = this;
+    const caFileReady = !!cluster.caFile && fs.existsSync(cluster.caFile);
+    const caData = cluster.caData ?? (caFileReady ? Buffer.from(fs.readFileSync(cluster.caFile!)).toString('base64') : undefined);
     const kc = new KubeConfig();
-    const caData =
-      cluster.caData ??
-      (cluster.caFile && fs.existsSync(cluster.caFile)
-        ? Buffer.from(fs.readFileSync(cluster.caFile)).toString('base64')
-        : undefined);
     kc.loadFromOptions({
       clusters: [{ name: cluster.name, server: cluster.url, skipTLSVerify: cluster.skipTLSVerify, caData }],
       users: [{ name: 'broker', token: cluster.serviceAccountToken }],
       contexts: [{ name: cluster.name, cluster: cluster.name, user: 'broker' }],
       currentContext: cluster.name,
     });
-    this.kubeConfig = kc;
+    if (!cluster.caFile || caFileReady) this.config = kc;
+    return kc;
   }
 
   async request<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
