@@ -10,6 +10,20 @@ const oses: Record<string, { id: string; name: string; prettyName: string; versi
 };
 
 /** What stages may read and do; every write goes through the store, so watches see it. */
+let lastEventNanos = 0n;
+
+/**
+ * Event names as the kubelet and KubeVirt's recorders make them: the object's
+ * name and the hex of the time in nanoseconds. Lists are sorted by name, so a
+ * namespace's events come back in the order they were recorded; the counter
+ * keeps two events of the same millisecond in that order.
+ */
+function eventSuffix() {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  lastEventNanos = now > lastEventNanos ? now : lastEventNanos + 1n;
+  return lastEventNanos.toString(16);
+}
+
 export class StageContext {
   constructor(
     private readonly store: Store,
@@ -183,7 +197,7 @@ export class StageContext {
     this.create('Event', {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${obj.metadata.name}.${crypto.randomBytes(8).toString('hex')}`, namespace: obj.metadata.namespace ?? 'default' },
+      metadata: { name: `${obj.metadata.name}.${eventSuffix()}`, namespace: obj.metadata.namespace ?? 'default' },
       involvedObject: {
         apiVersion: obj.apiVersion,
         kind: obj.kind,
