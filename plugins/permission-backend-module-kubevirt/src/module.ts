@@ -1,0 +1,42 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { readKubevirtRolesConfig } from './config';
+import { kubevirtPolicyDelegateExtensionPoint } from './extensions';
+import { KubevirtPolicy } from './KubevirtPolicy';
+
+/**
+ * The permission policy of the portal: VM roles from `kubevirt.roles`, every
+ * other permission delegated (allow-all unless a module sets a delegate).
+ *
+ * @public
+ */
+export const permissionModuleKubevirtPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'kubevirt-policy',
+  register(reg) {
+    let delegate: PermissionPolicy | undefined;
+    reg.registerExtensionPoint(kubevirtPolicyDelegateExtensionPoint, {
+      setDelegate(policy) {
+        if (delegate) throw new Error('The KubeVirt policy delegate is already set');
+        delegate = policy;
+      },
+    });
+    reg.registerInit({
+      deps: {
+        policy: policyExtensionPoint,
+        config: coreServices.rootConfig,
+        userInfo: coreServices.userInfo,
+        logger: coreServices.logger,
+      },
+      async init({ policy, config, userInfo, logger }) {
+        const roles = readKubevirtRolesConfig(config);
+        logger.info(
+          `KubeVirt VM roles: ${roles.bindings.length} binding(s), default role ${roles.defaultBinding?.role ?? 'none'}; ` +
+            `other permissions ${delegate ? 'go to the configured delegate' : 'are allowed'}`,
+        );
+        policy.setPolicy(new KubevirtPolicy({ roles, userInfo, delegate }));
+      },
+    });
+  },
+});

@@ -1,0 +1,29 @@
+import {
+  vmCreatePermission,
+  VmOperation,
+  vmOperationPermissions,
+  vmRolePermissions,
+  vmRoles,
+} from '@internal/plugin-kubevirt-common';
+
+/** The operations each permission guards; create has its own (namespace) permission. */
+function operationsOf(permissionName: string): string[] {
+  if (permissionName === vmCreatePermission.name) return ['create'];
+  return (Object.keys(vmOperationPermissions) as VmOperation[]).filter(
+    op => vmOperationPermissions[op].name === permissionName,
+  );
+}
+
+/**
+ * The README's role table, from the role table in code: one row per role,
+ * with every permission it grants and the operations they allow.
+ */
+export function renderRoleTable(): string {
+  const rows = vmRoles.map(role => {
+    const names = vmRolePermissions[role].map(p => p.name);
+    const permissions = names.map(n => `\`${n}\``).join(', ');
+    const operations = names.flatMap(operationsOf).join(', ');
+    return `| \`${role}\` | ${permissions} | ${operations} |`;
+  });
+  return ['| Role | Permissions | Operations |', '| --- | --- | --- |', ...rows].join('\n');
+}
