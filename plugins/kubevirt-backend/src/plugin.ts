@@ -14,8 +14,10 @@ import { ClusterCache, ClusterChange } from './cache/ClusterCache';
 import { ClusterClient } from './clusters/ClusterClient';
 import { readClusters } from './clusters/readClusters';
 import { createRouter } from './router';
+import { ClusterReads } from './service/ClusterReads';
 import { OwnershipIndex } from './service/OwnershipIndex';
 import { VmService } from './service/VmService';
+import { VmWrites } from './service/VmWrites';
 
 /**
  * The KubeVirt broker: the one part that talks to clusters.
@@ -90,7 +92,9 @@ export const kubevirtPlugin = createBackendPlugin({
           for (const cache of clusters.values()) cache.stop();
         });
 
-        httpRouter.use(createRouter({ httpAuth, vms, clusters }));
+        const reads = new ClusterReads();
+        const writes = new VmWrites(vms, reads, logger);
+        httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters }));
       },
     });
   },

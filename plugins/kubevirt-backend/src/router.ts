@@ -1,11 +1,13 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { vmActions, VmAction } from '@internal/plugin-kubevirt-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ClusterCache } from './cache/ClusterCache';
+import { ClusterReads } from './service/ClusterReads';
 import { VmService } from './service/VmService';
+import { VmWrites } from './service/VmWrites';
 
 const listQuery = z.object({
   entity: z.string().optional(),
@@ -35,15 +37,50 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 export function createRouter(options: {
   httpAuth: HttpAuthService;
   vms: VmService;
+  writes: VmWrites;
+  reads: ClusterReads;
   clusters: Map<string, ClusterCache>;
 }) {
-  const { httpAuth, vms, clusters } = options;
+  const { httpAuth, vms, writes, reads, clusters } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '1mb' }));
+  const queryDryRun = (req: express.Request) => req.query.dryRun === 'true' || req.query.dryRun === 'All';
+  const vmRef = (req: express.Request) => ({ cluster: req.params.cluster, namespace: req.params.namespace, name: req.params.name });
+  const clusterCache = (name: string) => {
+    const cache = clusters.get(name);
+    if (!cache) throw new NotFoundError(`No cluster named ${name}`);
+    return cache;
+  };
+  const pickerQuery = z.object({ namespace: z.string().optional() });
 
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req);
     res.json({ items: [...clusters.values()].map(c => c.status()) });
+  });
+
+  router.get('/clusters/:cluster/namespaces', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json({ items: await writes.creatableNamespaces(req.params.cluster, credentials) });
+  });
+
+  router.get('/clusters/:cluster/instancetypes', async (req, res) => {
+    await httpAuth.credentials(req);
+    const { namespace } = parse(pickerQuery, req.query, 'query');
+    const cache = clusterCache(req.params.cluster);
+    res.json({ items: await writes.clusterRead(cache.name, () => reads.instancetypes(cache, namespace)) });
+  });
+
+  router.get('/clusters/:cluster/preferences', async (req, res) => {
+    await httpAuth.credentials(req);
+    const { namespace } = parse(pickerQuery, req.query, 'query');
+    const cache = clusterCache(req.params.cluster);
+    res.json({ items: await writes.clusterRead(cache.name, () => reads.preferences(cache, namespace)) });
+  });
+
+  router.get('/clusters/:cluster/goldenimages', async (req, res) => {
+    await httpAuth.credentials(req);
+    const cache = clusterCache(req.params.cluster);
+    res.json({ items: await writes.clusterRead(cache.name, () => reads.goldenImages(cache)) });
   });
 
   router.get('/vms', async (req, res) => {
@@ -51,11 +88,57 @@ export function createRouter(options: {
     res.json(await vms.list(parse(listQuery, req.query, 'query'), credentials));
   });
 
+  router.post('/vms', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(201).json(await writes.create(req.body, credentials));
+  });
+
   router.get('/vms/:cluster/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.json(await vms.get(req.params, credentials));
   });
 
+  router.put('/vms/:cluster/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await writes.update(vmRef(req), req.body, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/snapshots', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(201).json(await writes.snapshot(vmRef(req), req.body, credentials));
+  });
+
+  router.delete('/vms/:cluster/:namespace/:name/snapshots/:snapshot', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await writes.deleteSnapshot(vmRef(req), req.params.snapshot, { dryRun: queryDryRun(req) }, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/restores', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(201).json(await writes.restore(vmRef(req), req.body, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/clone', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(201).json(await writes.clone(vmRef(req), req.body, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/volumes', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await writes.addVolume(vmRef(req), req.body, credentials));
+  });
+
+  router.delete('/vms/:cluster/:namespace/:name/volumes/:volume', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await writes.removeVolume(vmRef(req), req.params.volume, { dryRun: queryDryRun(req) }, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/cancelMigration', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await writes.cancelMigration(vmRef(req), req.body, credentials));
+  });
+
+  // one request, no body of its own: start, stop, forceStop, restart, pause, unpause, migrate
   router.post('/vms/:cluster/:namespace/:name/:action', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const action = req.params.action as VmAction;
@@ -74,7 +157,7 @@ export function createRouter(options: {
     const credentials = await httpAuth.credentials(req);
     const { cluster, namespace, name } = req.params;
     await vms.authorize({ cluster, namespace, name }, 'delete', credentials);
-    const dryRun = req.query.dryRun === 'true' || req.query.dryRun === 'All';
+    const dryRun = queryDryRun(req);
     await vms.delete({ cluster, namespace, name }, { dryRun }, credentials);
     res.status(202).json({ accepted: true, dryRun });
   });

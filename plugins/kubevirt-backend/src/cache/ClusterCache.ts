@@ -1,14 +1,55 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ClusterStatus, KUBERNETES_ID_LABEL } from '@internal/plugin-kubevirt-common';
 import { ClusterClient } from '../clusters/ClusterClient';
-import { CacheChange, ResourceCache } from './ResourceCache';
+import { CacheChange, KubeObject, ResourceCache } from './ResourceCache';
 
-export type ClusterChange = CacheChange & { cluster: string; kind: 'VirtualMachine' | 'VirtualMachineInstance' };
+export type RelatedKind = 'VirtualMachineInstanceMigration' | 'VirtualMachineSnapshot' | 'VirtualMachineRestore' | 'DataVolume' | 'Pod';
 
-/** The watch caches of one cluster: its VMs and their instances. */
+/**
+ * A change of a VM or its instance. A change of something that belongs to a
+ * VM (its snapshot, restore, migration, DataVolume or launcher pod) arrives as
+ * a MODIFIED of that VM with `related` naming what changed, so whoever shows
+ * the VM knows to refresh it.
+ */
+export type ClusterChange = CacheChange & {
+  cluster: string;
+  kind: 'VirtualMachine' | 'VirtualMachineInstance';
+  related?: { kind: RelatedKind; name: string; type: CacheChange['type'] };
+};
+
+/** The index every VM-related cache has: `<namespace>/<vm name>`. */
+export const BY_VM = 'vm';
+
+const vmKey = (namespace: string | undefined, vm: string | undefined) => (vm ? `${namespace ?? ''}/${vm}` : undefined);
+
+/** Where each related kind says which VM it belongs to. */
+const vmNameOf: Record<RelatedKind, (obj: KubeObject) => string | undefined> = {
+  VirtualMachineInstanceMigration: o => o.spec?.vmiName,
+  VirtualMachineSnapshot: o => (o.spec?.source?.kind ?? 'VirtualMachine') === 'VirtualMachine' ? o.spec?.source?.name : undefined,
+  VirtualMachineRestore: o => o.spec?.target?.name,
+  // DataVolumes are found by the name a volume names; the owner is a hint for templates
+  DataVolume: o => (o.metadata.ownerReferences as { kind: string; name: string }[] | undefined)?.find(r => r.kind === 'VirtualMachine')?.name,
+  Pod: o => o.metadata.labels?.['vm.kubevirt.io/name'],
+};
+
+const relatedPaths: Record<RelatedKind, string> = {
+  VirtualMachineInstanceMigration: '/apis/kubevirt.io/v1/virtualmachineinstancemigrations',
+  VirtualMachineSnapshot: '/apis/snapshot.kubevirt.io/v1beta1/virtualmachinesnapshots',
+  VirtualMachineRestore: '/apis/snapshot.kubevirt.io/v1beta1/virtualmachinerestores',
+  DataVolume: '/apis/cdi.kubevirt.io/v1beta1/datavolumes',
+  // only virt-launcher pods: a cluster's other pods are none of the broker's business
+  Pod: '/api/v1/pods?labelSelector=kubevirt.io%3Dvirt-launcher',
+};
+
+/** The watch caches of one cluster: its VMs, their instances and what belongs to them. */
 export class ClusterCache {
   readonly vms: ResourceCache;
   readonly vmis: ResourceCache;
+  readonly migrations: ResourceCache;
+  readonly snapshots: ResourceCache;
+  readonly restores: ResourceCache;
+  readonly dataVolumes: ResourceCache;
+  readonly launcherPods: ResourceCache;
 
   constructor(
     readonly client: ClusterClient,
@@ -18,35 +59,69 @@ export class ClusterCache {
     const cluster = client.cluster.name;
     this.vms = new ResourceCache(client, '/apis/kubevirt.io/v1/virtualmachines', logger, c => onChange({ ...c, cluster, kind: 'VirtualMachine' }), [KUBERNETES_ID_LABEL]);
     this.vmis = new ResourceCache(client, '/apis/kubevirt.io/v1/virtualmachineinstances', logger, c => onChange({ ...c, cluster, kind: 'VirtualMachineInstance' }));
+    const related = (kind: RelatedKind) =>
+      new ResourceCache(
+        client,
+        relatedPaths[kind],
+        logger,
+        change => {
+          const vmName = vmNameOf[kind](change.object);
+          const vm = vmName && this.vms.get(change.object.metadata.namespace, vmName);
+          if (vm) onChange({ type: 'MODIFIED', object: vm, cluster, kind: 'VirtualMachine', related: { kind, name: change.object.metadata.name, type: change.type } });
+        },
+        [],
+        undefined,
+        { [BY_VM]: o => vmKey(o.metadata.namespace, vmNameOf[kind](o)) },
+      );
+    this.migrations = related('VirtualMachineInstanceMigration');
+    this.snapshots = related('VirtualMachineSnapshot');
+    this.restores = related('VirtualMachineRestore');
+    this.dataVolumes = related('DataVolume');
+    this.launcherPods = related('Pod');
   }
 
   get name() {
     return this.client.cluster.name;
   }
 
+  private get caches() {
+    return [this.vms, this.vmis, this.migrations, this.snapshots, this.restores, this.dataVolumes, this.launcherPods];
+  }
+
+  /** What belongs to one VM in one of the related caches. */
+  ofVm(cache: ResourceCache, namespace: string, name: string) {
+    return cache.indexed(BY_VM, `${namespace}/${name}`);
+  }
+
   start() {
-    this.vms.start();
-    this.vmis.start();
+    for (const cache of this.caches) cache.start();
   }
 
   stop() {
-    this.vms.stop();
-    this.vmis.stop();
+    for (const cache of this.caches) cache.stop();
   }
 
+  /**
+   * Synced only when every cache has listed; stale since the first of them lost
+   * its watch. A kind the cluster does not serve (no CDI, no snapshot API) does
+   * not hold the cluster back: it is named in `unavailableKinds`.
+   */
   status(): ClusterStatus {
-    const caches = [this.vms, this.vmis];
+    const caches = this.caches.filter(c => !c.notServed);
+    const notServed = this.caches.filter(c => c.notServed).map(c => c.kindPath.split('?')[0].split('/').pop()!);
     const synced = caches.every(c => c.synced);
     const stale = caches.map(c => c.staleSince).filter(Boolean) as Date[];
     let state: ClusterStatus['state'] = 'synced';
     if (!synced) state = 'not-synced';
     else if (stale.length) state = 'stale';
+    const failing = caches.find(c => c.lastError);
     return {
       name: this.name,
       title: this.client.cluster.title,
       state,
       ...(stale.length ? { staleSince: new Date(Math.min(...stale.map(d => d.getTime()))).toISOString() } : {}),
-      ...(caches.find(c => c.lastError) ? { error: caches.find(c => c.lastError)!.lastError } : {}),
+      ...(failing ? { error: failing.lastError } : {}),
+      ...(notServed.length ? { unavailableKinds: notServed } : {}),
       ...(synced ? { vmCount: this.vms.size } : {}),
     };
   }

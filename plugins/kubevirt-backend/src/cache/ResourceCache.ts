@@ -15,6 +15,9 @@ export type KubeObject = {
 
 export type CacheChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
 
+/** Extra indexes of a cache: name → the keys an object is found under (e.g. its VM's `<namespace>/<name>`). */
+export type CacheIndexers = Record<string, (obj: KubeObject) => string | undefined>;
+
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
 /**
@@ -27,6 +30,7 @@ export class ResourceCache {
   private readonly objects = new Map<string, KubeObject>();
   private readonly byNamespace = new Map<string, Set<string>>();
   private readonly byLabel = new Map<string, Set<string>>();
+  private readonly byIndex = new Map<string, Set<string>>();
   private resourceVersion?: string;
   private cancelWatch?: () => void;
   private stopped = false;
@@ -35,6 +39,8 @@ export class ResourceCache {
   synced = false;
   staleSince?: Date;
   lastError?: string;
+  /** The cluster does not serve this kind (404 on list): not an outage, the feature is absent. */
+  notServed = false;
 
   constructor(
     private readonly client: ClusterClient,
@@ -43,7 +49,12 @@ export class ResourceCache {
     private readonly notify: (change: CacheChange) => void,
     private readonly indexedLabels: string[] = [],
     private readonly backoff = { initialMs: 500, maxMs: 30_000 },
+    private readonly indexers: CacheIndexers = {},
   ) {}
+
+  get kindPath() {
+    return this.path;
+  }
 
   // a listener's failure must not look like the cluster's
   private onChange(change: CacheChange) {
@@ -85,6 +96,11 @@ export class ResourceCache {
     return [...(this.byLabel.get(`${label}=${value}`) ?? [])].map(k => this.objects.get(k)!);
   }
 
+  /** Objects under one value of one of the extra indexes. */
+  indexed(index: string, value: string): KubeObject[] {
+    return [...(this.byIndex.get(`${index}:${value}`) ?? [])].map(k => this.objects.get(k)!);
+  }
+
   private index(k: string, obj: KubeObject, add: boolean) {
     const touch = (map: Map<string, Set<string>>, idx: string) => {
       let set = map.get(idx);
@@ -100,6 +116,10 @@ export class ResourceCache {
     for (const label of this.indexedLabels) {
       const value = obj.metadata.labels?.[label];
       if (value !== undefined) touch(this.byLabel, `${label}=${value}`);
+    }
+    for (const [name, indexer] of Object.entries(this.indexers)) {
+      const value = indexer(obj);
+      if (value !== undefined) touch(this.byIndex, `${name}:${value}`);
     }
   }
 
@@ -142,6 +162,7 @@ export class ResourceCache {
       this.markHealthy();
       void this.watch();
     } catch (error) {
+      this.notServed = error instanceof KubernetesStatusError && error.statusCode === 404;
       this.markFailed(error);
       this.retry(() => this.list());
     }
@@ -195,6 +216,7 @@ export class ResourceCache {
 
   private markHealthy() {
     this.synced = true;
+    this.notServed = false;
     this.staleSince = undefined;
     this.lastError = undefined;
     this.failures = 0;

@@ -9,6 +9,7 @@ import { AuthorizeResult, PolicyDecision } from '@backstage/plugin-permission-co
 import { createConditionAuthorizer, PermissionRuleset } from '@backstage/plugin-permission-node';
 import {
   kubevirtVmPermissions,
+  vmCreatePermission,
   VmAction,
   VmDetail,
   VmListQuery,
@@ -17,9 +18,10 @@ import {
   vmOperationPermissions,
   VmSummary,
 } from '@internal/plugin-kubevirt-common';
-import { KubevirtVmResource, vmResourceRef } from '@internal/plugin-kubevirt-node';
+import { KubevirtVmResource, namespaceResourceRef, vmResourceRef } from '@internal/plugin-kubevirt-node';
 import { ClusterCache } from '../cache/ClusterCache';
 import { KubeObject } from '../cache/ResourceCache';
+import { launcherPodInfo, migrationInfo, restoreInfo, snapshotInfo, volumesOf } from './details';
 import { toBackstageError } from './errors';
 import { OwnershipIndex } from './OwnershipIndex';
 import { summarize } from './summarize';
@@ -29,6 +31,9 @@ export interface VmRef {
   namespace: string;
   name: string;
 }
+
+// newest first; undated (in progress) before dated
+const byTime = <T>(at: (item: T) => string | undefined) => (a: T, b: T) => String(at(b) ?? '~').localeCompare(String(at(a) ?? '~'));
 
 /** How each action reaches KubeVirt: its subresource and request body. */
 const actionCalls: Record<VmAction, { resource: 'virtualmachines' | 'virtualmachineinstances'; sub: string; body?: object }> = {
@@ -152,6 +157,34 @@ export class VmService {
     }
   }
 
+  /** Creating has no VM yet: the create permission is decided on `<cluster>/<namespace>`. */
+  async authorizeCreate(target: { cluster: string; namespace: string }, credentials: BackstageCredentials) {
+    const [decision] = await this.permissions.authorize(
+      [{ permission: vmCreatePermission, resourceRef: namespaceResourceRef(target) }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You may not create virtual machines in namespace ${target.namespace} on cluster ${target.cluster}`);
+    }
+  }
+
+  /** The namespaces, of those given, where the caller may create VMs: one batch of decisions. */
+  async creatableNamespaces(cluster: string, namespaces: string[], credentials: BackstageCredentials) {
+    if (!namespaces.length) return [];
+    const decisions = await this.permissions.authorize(
+      namespaces.map(namespace => ({ permission: vmCreatePermission, resourceRef: namespaceResourceRef({ cluster, namespace }) })),
+      { credentials },
+    );
+    return namespaces.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW);
+  }
+
+  /** A row as lists show it, with the caller's operations on it. */
+  async summaryOf(cluster: string, vm: KubeObject, credentials: BackstageCredentials): Promise<VmSummary> {
+    const decisions = await this.decisions(credentials);
+    const vmi = this.clusters.get(cluster)?.vmis.get(vm.metadata.namespace, vm.metadata.name);
+    return { ...summarize(cluster, vm, vmi), allowedOperations: this.allowed(decisions, await this.toResource(cluster, vm)) };
+  }
+
   async get(ref: VmRef, credentials: BackstageCredentials): Promise<VmDetail> {
     await this.authorize(ref, 'read', credentials);
     const cache = this.mustCluster(ref);
@@ -175,11 +208,11 @@ export class VmService {
       vm,
       vmi,
       events,
-      launcherPods: [],
-      snapshots: [],
-      restores: [],
-      migrations: [],
-      volumes: [],
+      launcherPods: cache.ofVm(cache.launcherPods, ref.namespace, ref.name).map(launcherPodInfo),
+      snapshots: cache.ofVm(cache.snapshots, ref.namespace, ref.name).map(snapshotInfo).sort(byTime(s => s.creationTime)),
+      restores: cache.ofVm(cache.restores, ref.namespace, ref.name).map(restoreInfo).sort(byTime(r => r.restoreTime)),
+      migrations: cache.ofVm(cache.migrations, ref.namespace, ref.name).map(m => migrationInfo(m, vmi)).sort(byTime(m => m.created)),
+      volumes: volumesOf(vm, vmi, dv => cache.dataVolumes.get(ref.namespace, dv)),
     };
   }
 
@@ -206,7 +239,8 @@ export class VmService {
     });
   }
 
-  private async clusterCall<T>(ref: VmRef, fn: () => Promise<T>) {
+  /** Runs one cluster call and maps its failure to the Backstage error that names the target. */
+  async clusterCall<T>(ref: VmRef, fn: () => Promise<T>) {
     try {
       return await fn();
     } catch (error) {
@@ -214,17 +248,18 @@ export class VmService {
     }
   }
 
-  private mustCluster(ref: VmRef) {
+  mustCluster(ref: { cluster: string }) {
     const cache = this.clusters.get(ref.cluster);
     if (!cache) throw new NotFoundError(`No cluster named ${ref.cluster}`);
     return cache;
   }
 
-  private async audited<T>(eventId: string, ref: VmRef, credentials: BackstageCredentials, fn: () => Promise<T>) {
+  /** Every write runs inside one audit event: success, or failure with the error. */
+  async audited<T>(eventId: string, ref: VmRef, credentials: BackstageCredentials, fn: () => Promise<T>, meta: Record<string, unknown> = {}) {
     const event = await this.auditor.createEvent({
       eventId,
-      severityLevel: eventId === 'vm-delete' ? 'high' : 'medium',
-      meta: { cluster: ref.cluster, namespace: ref.namespace, name: ref.name, actor: principalOf(credentials) },
+      severityLevel: ['vm-delete', 'vm-restore', 'vm-update'].includes(eventId) ? 'high' : 'medium',
+      meta: { cluster: ref.cluster, namespace: ref.namespace, name: ref.name, actor: principalOf(credentials), ...meta },
     });
     try {
       const result = await fn();

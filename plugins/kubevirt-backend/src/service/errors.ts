@@ -8,15 +8,59 @@ import {
 import { KubernetesStatusError } from '../clusters/ClusterClient';
 
 /**
+ * KubeVirt answers some wrong-state refusals with 500 (virt-api's "already
+ * underway", admission webhooks that deny a migration or restore): those are
+ * the caller's conflict with the VM's state, not an outage.
+ */
+const wrongState = [
+  /already underway/i,
+  /in-flight migration/i,
+  /cannot migrate vmi/i,
+  /run ?strategy has to be/i,
+  /not stopped/i,
+  /restore target vmi still exists/i,
+  /restore in progress/i,
+  /snapshot is in progress/i,
+];
+
+/**
  * Turns what a cluster answered into the Backstage error with the matching
- * HTTP status, with a message that names the cluster and the VM; never the
- * request, token or stack.
+ * HTTP status, by the Status reason first and the HTTP code second, with a
+ * message that names the cluster and the VM; never the request, token or stack.
  */
 export function toBackstageError(error: unknown, target: string): Error {
   if (error instanceof KubernetesStatusError) {
     const message = `${target} on cluster ${error.cluster}: ${error.message}`;
+    const reason = error.status?.reason;
+    if (wrongState.some(re => re.test(error.message))) return new ConflictError(message);
+    switch (reason) {
+      case 'Invalid':
+      case 'BadRequest':
+      case 'UnsupportedMediaType':
+      case 'RequestEntityTooLarge':
+      case 'MethodNotAllowed':
+        return new InputError(message);
+      case 'Forbidden':
+      case 'Unauthorized':
+        return new NotAllowedError(`The cluster refused the broker: ${message}`);
+      case 'NotFound':
+        return new NotFoundError(message);
+      case 'Conflict':
+      case 'AlreadyExists':
+        return new ConflictError(message);
+      case 'Timeout':
+      case 'ServerTimeout':
+      case 'TooManyRequests':
+      case 'ServiceUnavailable':
+        return new ServiceUnavailableError(message);
+      default:
+        break;
+    }
     switch (error.statusCode) {
       case 400:
+      case 405:
+      case 413:
+      case 415:
       case 422:
         return new InputError(message);
       case 401:

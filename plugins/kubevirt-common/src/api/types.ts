@@ -22,6 +22,8 @@ export interface VmSummary {
   preference?: string;
   kubernetesId?: string;
   labels: Record<string, string>;
+  /** The VM's annotations, without kubectl's last-applied-configuration. */
+  annotations?: Record<string, string>;
   created?: string;
   resourceVersion?: string;
   /** What the caller may do on this VM, from the same decision the broker enforces. */
@@ -38,6 +40,8 @@ export interface ClusterStatus {
   staleSince?: string;
   error?: string;
   vmCount?: number;
+  /** Resources the cluster does not serve (e.g. datavolumes without CDI): those features are off there. */
+  unavailableKinds?: string[];
 }
 
 export interface VmListResponse {
