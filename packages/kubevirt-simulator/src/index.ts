@@ -9,6 +9,7 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { defaultTokens, defaultUsers } from './auth';
+import { ConsoleServer } from './console/consoleServer';
 import { FaultController, FaultSpec } from './faults';
 import { LifecycleController } from './lifecycle/controller';
 import { resourceTypes } from './resources';
@@ -97,16 +98,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }, 500);
     };
   }
+  const consoles = new ConsoleServer(store, defaultUsers, faults);
   const reset = async () => {
     faults.clear();
+    consoles.closeAll('simulator reset');
     seed();
   };
 
   const tls = loadOrCreateTls(options.tlsDir);
   const server = https.createServer(
     { cert: tls.cert, key: tls.key },
-    createHandler({ store, users: defaultUsers, faults, adminToken: defaultTokens.admin, reset }),
+    createHandler({ store, users: defaultUsers, faults, adminToken: defaultTokens.admin, reset, consoles }),
   );
+  server.on('upgrade', (req, socket, head) => {
+    consoles.handleUpgrade(req, socket, head);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -155,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         save();
       }
       faults.set({ dropWatches: true });
+      consoles.stop();
       server.closeAllConnections();
       await new Promise<void>(resolve => server.close(() => resolve()));
     },

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { applyPatch, Operation } from 'fast-json-patch';
 import { authenticate, authorize, UserInfo } from './auth';
+import { ConsoleServer } from './console/consoleServer';
 import { errors, StatusError } from './errors';
 import { FaultController } from './faults';
 import {
@@ -28,6 +29,8 @@ export interface ServerDeps {
   faults: FaultController;
   adminToken: string;
   reset(): Promise<void>;
+  /** The VMI console and vnc subresources (WebSocket upgrades arrive through the server's 'upgrade' event). */
+  consoles?: ConsoleServer;
 }
 
 interface Route {
@@ -145,6 +148,9 @@ export function createHandler(deps: ServerDeps) {
       if (parts[0] === 'apis' && parts[1] === SUBRESOURCE_GROUP && parts[3] === 'namespaces' && parts.length === 8) {
         const [, , , , namespace, plural, name, sub] = parts;
         if (plural !== 'virtualmachines' && plural !== 'virtualmachineinstances') throw errors.notFound(SUBRESOURCE_GROUP, plural, name);
+        if (plural === 'virtualmachineinstances' && (sub === 'console' || sub === 'vnc') && method === 'GET' && deps.consoles) {
+          deps.consoles.refusePlainRequest(user, namespace, name, sub);
+        }
         if (method !== 'PUT') throw errors.methodNotAllowed();
         authorize(store, user, { verb: 'update', group: SUBRESOURCE_GROUP, resource: `${plural}/${sub}`, namespace, name });
         faults.maybeFail('update');
