@@ -1,7 +1,8 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { kubevirtPermissions, kubevirtSignalChannels, vmCreatePermission } from '@internal/plugin-kubevirt-common';
+import { KUBEVIRT_VM_EVENTS_TOPIC, kubevirtPermissions, kubevirtSignalChannels, VmChangeEvent, vmCreatePermission } from '@internal/plugin-kubevirt-common';
 import {
   kubevirtNamespaceResourceRef,
   kubevirtNamespaceRules,
@@ -40,8 +41,9 @@ export const kubevirtPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals }) {
+      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals, events }) {
         const publish = (change: ClusterChange) => {
           const { namespace = '', name, labels } = change.object.metadata;
           const ref = { cluster: change.cluster, namespace, name };
@@ -54,6 +56,9 @@ export const kubevirtPlugin = createBackendPlugin({
               .then(() => signals.publish({ recipients: { type: 'broadcast' }, channel, message }))
               .catch(e => logger.debug(`signal not sent: ${e}`));
           }
+          // backend consumers (the catalog provider) get every VM change on the events service
+          const eventPayload: VmChangeEvent = { type: change.kind === 'VirtualMachine' ? (change.type.toLowerCase() as VmChangeEvent['type']) : 'modified', ...ref };
+          events.publish({ topic: KUBEVIRT_VM_EVENTS_TOPIC, eventPayload }).catch(e => logger.debug(`VM event not published: ${e}`));
         };
 
         const clusters = new Map<string, ClusterCache>();

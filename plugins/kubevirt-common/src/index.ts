@@ -6,3 +6,5 @@
  */
 export * from './permissions';
 export * from './api';
+export * from './catalog';
+export * from './events';

@@ -36,6 +36,7 @@ export function summarize(cluster: string, vm: KubeObject, vmi?: KubeObject): Om
     preference: spec.preference?.name,
     kubernetesId: vm.metadata.labels?.[KUBERNETES_ID_LABEL],
     labels: vm.metadata.labels ?? {},
+    annotations: withoutLastApplied(vm.metadata.annotations as Record<string, string> | undefined),
     created: vm.metadata.creationTimestamp as string | undefined,
     resourceVersion: vm.metadata.resourceVersion,
   };
@@ -45,4 +46,11 @@ export function summarize(cluster: string, vm: KubeObject, vmi?: KubeObject): Om
 function legacyRunStrategy(running: boolean | undefined) {
   if (running === undefined) return undefined;
   return running ? 'Always' : 'Halted';
+}
+
+// kubectl's copy of the whole manifest would double every row's size
+function withoutLastApplied(annotations: Record<string, string> | undefined) {
+  if (!annotations) return {};
+  const { 'kubectl.kubernetes.io/last-applied-configuration': _omitted, ...rest } = annotations;
+  return rest;
 }

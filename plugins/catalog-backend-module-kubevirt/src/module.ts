@@ -1,0 +1,36 @@
+import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { kubevirtServiceRef } from '@internal/plugin-kubevirt-node';
+import { readProviderConfig } from './config';
+import { KubevirtEntityProvider } from './KubevirtEntityProvider';
+
+/**
+ * Catalog module: KubeVirt VMs as `Resource` entities of type `virtual-machine`
+ * (config: `catalog.providers.kubevirt`).
+ *
+ * @public
+ */
+export const catalogModuleKubevirtEntityProvider = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'kubevirt-entity-provider',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalogProcessing: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
+        events: eventsServiceRef,
+        kubevirt: kubevirtServiceRef,
+      },
+      async init({ catalogProcessing, config, logger, auth, scheduler, catalog, events, kubevirt }) {
+        catalogProcessing.addEntityProvider(
+          new KubevirtEntityProvider({ config: readProviderConfig(config), kubevirt, catalog, auth, logger, scheduler, events }),
+        );
+      },
+    });
+  },
+});
