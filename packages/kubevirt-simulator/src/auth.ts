@@ -116,6 +116,8 @@ export function rbacSeed(): KubeObject[] {
         { apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachines/start', 'virtualmachines/stop', 'virtualmachines/restart', 'virtualmachines/addvolume', 'virtualmachines/removevolume'], verbs: ['update'] },
       );
     }
+    // since v1.9 only admin may take screenshots (edit had it up to v1.8)
+    if (level === 'admin') rules.push({ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/vnc/screenshot'], verbs: ['get'] });
     const r = role(`kubevirt.io:${level}`, rules);
     r.metadata.labels![`rbac.authorization.k8s.io/aggregate-to-${level}`] = 'true';
     return r;

@@ -144,6 +144,15 @@ export function createHandler(deps: ServerDeps) {
 
       if (method === 'GET' && (await discovery(res, parts, url, req.headers.accept))) return;
 
+      if (
+        method === 'GET' && deps.consoles && parts.length === 9 && parts[1] === SUBRESOURCE_GROUP && parts[3] === 'namespaces' &&
+        parts[5] === 'virtualmachineinstances' && parts[7] === 'vnc' && parts[8] === 'screenshot'
+      ) {
+        const png = deps.consoles.screenshot(user, parts[4], parts[6]);
+        res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length });
+        res.end(png);
+        return;
+      }
       // KubeVirt's aggregated subresource API
       if (parts[0] === 'apis' && parts[1] === SUBRESOURCE_GROUP && parts[3] === 'namespaces' && parts.length === 8) {
         const [, , , , namespace, plural, name, sub] = parts;

@@ -9,6 +9,7 @@ import { KubeObject, Store, StoreEvent } from '../store';
 import { guestInfoOf } from '../vmiFacts';
 import { GuestScreen, osAccent } from './guestScreen';
 import { GuestShell } from './guestShell';
+import { encodePng } from './png';
 import { RfbServerConnection } from './rfb';
 
 /** The only subprotocol virt-api's upgrader offers (client-go subresources.PlainStreamProtocolName). */
@@ -131,6 +132,11 @@ export class ConsoleServer {
   /** kube-apiserver's checks then virt-api's: the VMI if a connection may open, else a StatusError. */
   check(user: UserInfo, namespace: string, name: string, kind: ConsoleKind, preserveSession = false): KubeObject {
     authorize(this.store, user, { verb: 'get', group: 'subresources.kubevirt.io', resource: `virtualmachineinstances/${kind}`, namespace, name });
+    return this.validate(namespace, name, kind, preserveSession);
+  }
+
+  /** virt-api's validateVMIForConsole / vmiHasDisplay, and virt-handler's preserveSession refusal. */
+  private validate(namespace: string, name: string, kind: ConsoleKind, preserveSession: boolean): KubeObject {
     const vmi = this.store.get(vmiType, namespace, name);
     if (!vmi) throw vmiNotFound(name);
     const devices = vmi.spec?.domain?.devices ?? {};
@@ -209,6 +215,26 @@ export class ConsoleServer {
     return guest;
   }
 
+  /** The guest's display (tty1), drawn when first looked at. */
+  private screenOf(guest: Guest, vmi: KubeObject): GuestScreen {
+    if (!guest.screen) {
+      const info = guestInfoOf(vmi);
+      const screen = new GuestScreen(vmi.metadata.name, info.os.prettyName, osAccent(info.os.id));
+      guest.screen = screen;
+      guest.tty1.attach(out => screen.write(out));
+      guest.tty1.greet();
+    }
+    return guest.screen;
+  }
+
+  /** GET …/vnc/screenshot: the screen as PNG, with the vnc checks and RBAC on `virtualmachineinstances/vnc/screenshot`. */
+  screenshot(user: UserInfo, namespace: string, name: string): Buffer {
+    authorize(this.store, user, { verb: 'get', group: 'subresources.kubevirt.io', resource: 'virtualmachineinstances/vnc/screenshot', namespace, name });
+    const vmi = this.validate(namespace, name, 'vnc', false);
+    const screen = this.screenOf(this.guest(vmi), vmi);
+    return encodePng(screen.width, screen.height, screen.pixels);
+  }
+
   private open(ws: WebSocket, vmi: KubeObject, kind: ConsoleKind) {
     const { namespace, name } = vmi.metadata;
     const key = sessionKey(kind, namespace!, name);
@@ -228,15 +254,8 @@ export class ConsoleServer {
       onBinary = data => guest.serial.input(data.toString('utf8'));
       guest.serial.greet();
     } else {
-      if (!guest.screen) {
-        const info = guestInfoOf(vmi);
-        const screen = new GuestScreen(name, info.os.prettyName, osAccent(info.os.id));
-        guest.screen = screen;
-        guest.tty1.attach(out => screen.write(out));
-        guest.tty1.greet();
-      }
       let ctrl = false;
-      const rfb = new RfbServerConnection(guest.screen, name, {
+      const rfb = new RfbServerConnection(this.screenOf(guest, vmi), name, {
         send,
         key: (keysym, down) => {
           if (isControl(keysym)) ctrl = down;
