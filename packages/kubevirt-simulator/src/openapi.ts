@@ -1,30 +1,18 @@
 import { apiVersionOf, resourceTypes, ResourceType } from './resources';
+import { schemaOfKind } from './schemas';
 
 const definitionName = (t: ResourceType) =>
   `${t.group ? t.group.split('.').reverse().join('.') : 'io.k8s.api.core'}.${t.version}.${t.kind}`;
 
-const objectMeta = {
-  type: 'object',
-  description: 'Standard object metadata.',
-  'x-kubernetes-preserve-unknown-fields': true,
-};
-
+/** A kind's schema (src/schemas), tagged with its group/version/kind as kubectl looks it up. */
 function schemaOf(t: ResourceType) {
   return {
-    type: 'object',
-    description: `${t.kind} (served by the KubeVirt simulator).`,
-    properties: {
-      apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
-      kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
-      metadata: objectMeta,
-      spec: { type: 'object', description: `Specification of the ${t.kind}.`, 'x-kubernetes-preserve-unknown-fields': true },
-      status: { type: 'object', description: `Status of the ${t.kind}.`, 'x-kubernetes-preserve-unknown-fields': true },
-    },
+    ...schemaOfKind(t.kind),
     'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }],
   };
 }
 
-/** Enough of /openapi/v2 for kubectl's client-side checks: one open schema per kind. */
+/** /openapi/v2 for kubectl's client-side checks and older clients. */
 export function openApiV2() {
   return {
     swagger: '2.0',

@@ -18,6 +18,7 @@ import { KubeObject, Store, StoreEvent } from './store';
 import { rejectMigration, runSubresource } from './subresources';
 import { toTable, wantsTable } from './table';
 import { validate } from './validation';
+import { checkFields } from './fieldValidation';
 import { openApiV2, openApiV3Group, openApiV3Paths } from './openapi';
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -340,6 +341,7 @@ async function serveResource(
     check('create');
     const body = parseJson(await readBody(req)) as KubeObject;
     if (!body || typeof body !== 'object') throw errors.badRequest('the request body is empty');
+    checkFields(type, body, q, res);
     const obj = prepareIncoming(type, body, namespace);
     validate(type, obj);
     if (type.kind === 'VirtualMachineInstanceMigration') {
@@ -358,6 +360,7 @@ async function serveResource(
     const body = parseJson(await readBody(req)) as KubeObject;
     if (!body?.metadata) throw errors.badRequest('the request body is empty');
     if (body.metadata.name !== name) throw errors.badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+    checkFields(type, body, q, res);
     const obj = prepareIncoming(type, body, namespace);
     validate(type, obj);
     send(res, 200, store.update(type, obj, { dryRun, subresource: subresource === 'status' ? 'status' : undefined }));
@@ -369,6 +372,7 @@ async function serveResource(
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
     const text = await readBody(req);
     const patched = patchObject(type, current, contentType, text);
+    checkFields(type, patched, q, res);
     validate(type, patched);
     send(res, 200, store.update(type, { ...patched, metadata: { ...patched.metadata, resourceVersion: patched.metadata.resourceVersion ?? current.metadata.resourceVersion } }, {
       dryRun,
