@@ -49,6 +49,8 @@ export class ClusterClient {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     if (payload !== undefined) {
       (options.headers as Record<string, string>)['Content-Type'] = contentType;
+      // Node frames a DELETE body neither with Content-Length nor chunked unless told: the API server then reads it as garbage (400)
+      (options.headers as Record<string, string>)['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise<T>((resolve, reject) => {
