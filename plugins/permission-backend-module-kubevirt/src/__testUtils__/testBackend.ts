@@ -185,25 +185,37 @@ export async function startKubevirtBackend(options: {
   return { backend, server, audit };
 }
 
-/** GET on the simulator as its admin, past the broker. */
-export function simGet(sim: Simulator, apiPath: string): Promise<any> {
+/** A request to the simulator as its admin, past the broker. */
+export function simRequest(sim: Simulator, method: string, apiPath: string, body?: unknown): Promise<any> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = https.request(
       `${sim.url}${apiPath}`,
-      { ca: sim.caCert, headers: { authorization: `Bearer ${sim.tokens.admin}` } },
+      {
+        method,
+        ca: sim.caCert,
+        headers: {
+          authorization: `Bearer ${sim.tokens.admin}`,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+        },
+      },
       res => {
-        let body = '';
+        let text = '';
         res.setEncoding('utf8');
         res.on('data', chunk => {
-          body += chunk;
+          text += chunk;
         });
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`${apiPath}: ${res.statusCode} ${body}`))));
+        res.on('end', () =>
+          (res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${apiPath}: ${res.statusCode} ${text}`)),
+        );
       },
     );
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }
+
+export const simGet = (sim: Simulator, apiPath: string) => simRequest(sim, 'GET', apiPath);
 
 /**
  * The cluster's global revision (every write, anywhere, moves it) and the
