@@ -150,6 +150,8 @@ describe('broker writes over HTTP against the simulator', () => {
     it('replaces the VM, and answers 409 with the current object when it changed meanwhile', async () => {
       const { server } = await start({ east });
       const read = (await request(server).get('/api/kubevirt/vms/east/orders/orders-worker-1').expect(200)).body.vm;
+      // builds the index of label `tier` before the change, so the check below sees it kept up to date
+      expect((await request(server).get('/api/kubevirt/vms').query({ labelSelector: 'tier=gold' }).expect(200)).body.items).toEqual([]);
       const edited = { ...read, metadata: { ...read.metadata, labels: { ...read.metadata.labels, tier: 'gold' } } };
       const dry = await request(server).put('/api/kubevirt/vms/east/orders/orders-worker-1').send({ manifest: edited, dryRun: true }).expect(200);
       expect(dry.body.dryRun).toBe(true);
@@ -159,6 +161,8 @@ describe('broker writes over HTTP against the simulator', () => {
       const now = await admin.request('GET', `${KV}/namespaces/orders/virtualmachines/orders-worker-1`);
       expect(now.metadata.labels.tier).toBe('gold');
       expect(lastAudit('vm-update')).toMatchObject({ outcome: 'success' });
+      const gold = await eventually(() => request(server).get('/api/kubevirt/vms').query({ labelSelector: 'tier=gold,app.kubernetes.io/name' }), r => r.body.items?.length === 1);
+      expect(gold.body.items.map((v: any) => v.name)).toEqual(['orders-worker-1']);
 
       const stale = await request(server).put('/api/kubevirt/vms/east/orders/orders-worker-1').send({ manifest: { ...edited, metadata: { ...edited.metadata, labels: { tier: 'silver' } } } }).expect(409);
       expect(stale.body.error.name).toBe('ConflictError');

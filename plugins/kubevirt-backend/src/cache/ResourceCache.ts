@@ -20,6 +20,9 @@ export type CacheIndexers = Record<string, (obj: KubeObject) => string | undefin
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
+/** Label keys indexed on demand are capped, so queries cannot grow the cache's memory without bound. */
+const MAX_LABEL_INDEXES = 16;
+
 /**
  * One list + watch of one kind on one cluster, indexed by namespace and by
  * label. It resumes the watch from the last resourceVersion, re-lists on 410
@@ -31,6 +34,8 @@ export class ResourceCache {
   private readonly byNamespace = new Map<string, Set<string>>();
   private readonly byLabel = new Map<string, Set<string>>();
   private readonly byIndex = new Map<string, Set<string>>();
+  /** Label keys with an index: those given, and any a query asked for by equality since. */
+  private readonly indexedLabels: Set<string>;
   private resourceVersion?: string;
   private cancelWatch?: () => void;
   private stopped = false;
@@ -47,10 +52,12 @@ export class ResourceCache {
     private readonly path: string,
     private readonly logger: LoggerService,
     private readonly notify: (change: CacheChange) => void,
-    private readonly indexedLabels: string[] = [],
+    indexedLabels: string[] = [],
     private readonly backoff = { initialMs: 500, maxMs: 30_000 },
     private readonly indexers: CacheIndexers = {},
-  ) {}
+  ) {
+    this.indexedLabels = new Set(indexedLabels);
+  }
 
   get kindPath() {
     return this.path;
@@ -92,7 +99,22 @@ export class ResourceCache {
     return [...(this.byNamespace.get(namespace) ?? [])].map(k => this.objects.get(k)!);
   }
 
+  /**
+   * Objects whose label equals value. The first question about a label key
+   * builds its index in one pass; from then on it is kept with every change,
+   * so a selector such as `app=x` costs what it matches, not the cache's size.
+   */
   withLabel(label: string, value: string): KubeObject[] {
+    if (!this.indexedLabels.has(label) && this.indexedLabels.size >= MAX_LABEL_INDEXES) {
+      return [...this.objects.values()].filter(o => o.metadata.labels?.[label] === value);
+    }
+    if (!this.indexedLabels.has(label)) {
+      this.indexedLabels.add(label);
+      for (const [k, obj] of this.objects) {
+        const v = obj.metadata.labels?.[label];
+        if (v !== undefined) this.addTo(this.byLabel, `${label}=${v}`, k);
+      }
+    }
     return [...(this.byLabel.get(`${label}=${value}`) ?? [])].map(k => this.objects.get(k)!);
   }
 
@@ -101,12 +123,17 @@ export class ResourceCache {
     return [...(this.byIndex.get(`${index}:${value}`) ?? [])].map(k => this.objects.get(k)!);
   }
 
+  private addTo(map: Map<string, Set<string>>, idx: string, k: string) {
+    let set = map.get(idx);
+    if (!set) map.set(idx, (set = new Set()));
+    set.add(k);
+  }
+
   private index(k: string, obj: KubeObject, add: boolean) {
     const touch = (map: Map<string, Set<string>>, idx: string) => {
-      let set = map.get(idx);
+      const set = map.get(idx);
       if (add) {
-        if (!set) map.set(idx, (set = new Set()));
-        set.add(k);
+        this.addTo(map, idx, k);
       } else if (set) {
         set.delete(k);
         if (!set.size) map.delete(idx);
@@ -144,11 +171,14 @@ export class ResourceCache {
     if (this.stopped) return;
     try {
       const list = await this.client.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>('GET', this.path);
+      // the first list tells nobody anything new: no one saw these objects before, so no one is notified
+      // (100k "added" signals at startup would only flood the signals bus)
+      const first = !this.synced;
       const seen = new Set<string>();
       for (const item of list.items) {
         seen.add(key(item.metadata.namespace, item.metadata.name));
         const old = this.put(item);
-        if (!old || old.metadata.resourceVersion !== item.metadata.resourceVersion) {
+        if (!first && (!old || old.metadata.resourceVersion !== item.metadata.resourceVersion)) {
           this.onChange({ type: old ? 'MODIFIED' : 'ADDED', object: item });
         }
       }
