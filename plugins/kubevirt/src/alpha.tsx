@@ -1,17 +1,11 @@
-import {
-  ApiBlueprint,
-  createFrontendPlugin,
-  createRouteRef,
-  discoveryApiRef,
-  fetchApiRef,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef, PageBlueprint } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { KubevirtApiClient } from '@internal/plugin-kubevirt-common';
+import { KubevirtApiClient, VM_ENTITY_TYPE } from '@internal/plugin-kubevirt-common';
 import ComputerIcon from '@material-ui/icons/Computer';
 import { kubevirtApiRef } from './api';
+import { rootRouteRef } from './routes';
 
-export const rootRouteRef = createRouteRef();
+export { rootRouteRef } from './routes';
 
 const api = ApiBlueprint.make({
   params: define =>
@@ -22,23 +16,49 @@ const api = ApiBlueprint.make({
     }),
 });
 
+const withLinks = (element: JSX.Element) =>
+  import('./components/NewSystemLinks').then(m => <m.NewSystemLinks>{element}</m.NewSystemLinks>);
+
+/** The VM list, and each VM's page below it (/virtual-machines/:cluster/:namespace/:name). */
 const page = PageBlueprint.make({
   params: {
     path: '/virtual-machines',
     title: 'Virtual Machines',
     icon: <ComputerIcon fontSize="inherit" />,
     routeRef: rootRouteRef,
-    loader: () => import('./components/VmListPage').then(m => <m.VmListPage />),
+    loader: () => import('./components/KubevirtRoutes').then(m => withLinks(<m.KubevirtRoutes />)),
   },
 });
 
+/** A service's VMs: entities that find their workloads by kubernetes-id or label selector, except VM entities themselves. */
 const entityTab = EntityContentBlueprint.make({
   name: 'vms',
   params: {
     path: 'virtual-machines',
     title: 'Virtual Machines',
-    filter: { 'metadata.annotations.backstage.io/kubernetes-id': { $exists: true } },
-    loader: () => import('./components/EntityVmsContent').then(m => <m.EntityVmsContent />),
+    filter: {
+      $all: [
+        {
+          $any: [
+            { 'metadata.annotations.backstage.io/kubernetes-id': { $exists: true } },
+            { 'metadata.annotations.backstage.io/kubernetes-label-selector': { $exists: true } },
+          ],
+        },
+        { $not: { 'spec.type': VM_ENTITY_TYPE } },
+      ],
+    },
+    loader: () => import('./components/EntityVmsContent').then(m => withLinks(<m.EntityVmsContent />)),
+  },
+});
+
+/** The VM page as content of a VM's catalog entity. */
+const vmEntityContent = EntityContentBlueprint.make({
+  name: 'vm',
+  params: {
+    path: 'virtual-machine',
+    title: 'Virtual Machine',
+    filter: { kind: 'resource', 'spec.type': VM_ENTITY_TYPE },
+    loader: () => import('./components/EntityVmContent').then(m => withLinks(<m.EntityVmContent />)),
   },
 });
 
@@ -46,6 +66,6 @@ const entityTab = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'kubevirt',
   title: 'Virtual Machines',
-  extensions: [api, page, entityTab],
+  extensions: [api, page, entityTab, vmEntityContent],
   routes: { root: rootRouteRef },
 });

@@ -1,7 +1,23 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import { KubevirtApiClient } from '@internal/plugin-kubevirt-common';
 
-export type KubevirtApi = Pick<KubevirtApiClient, 'listClusters' | 'listVms' | 'getVm' | 'act' | 'deleteVm'>;
+/** The broker's API as the UI uses it: the typed client from kubevirt-common, so tests can fake any part. */
+export type KubevirtApi = Pick<
+  KubevirtApiClient,
+  | 'listClusters'
+  | 'listVms'
+  | 'getVm'
+  | 'act'
+  | 'deleteVm'
+  | 'updateVm'
+  | 'createSnapshot'
+  | 'deleteSnapshot'
+  | 'restoreSnapshot'
+  | 'cloneVm'
+  | 'addVolume'
+  | 'removeVolume'
+  | 'cancelMigration'
+>;
 
 export const kubevirtApiRef = createApiRef<KubevirtApi>().with({
   id: 'plugin.kubevirt.client',

@@ -1,24 +1,29 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useEntity } from '@backstage/plugin-catalog-react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { kubevirtSignalChannels, KUBERNETES_ID_LABEL } from '@internal/plugin-kubevirt-common';
-import { useVms } from './useVms';
-import { ClusterWarnings, VmTable } from './VmTable';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { KUBERNETES_ID_LABEL, kubevirtSignalChannels, VmListQuery } from '@internal/plugin-kubevirt-common';
+import { useMemo } from 'react';
+import { VmBrowser } from './list/VmBrowser';
 
-/** The Virtual Machines tab: the VMs labelled with the entity's kubernetes-id, across clusters. */
+/** The Kubernetes plugin's annotation for entities whose workloads are found by selector. */
+export const KUBERNETES_LABEL_SELECTOR_ANNOTATION = 'backstage.io/kubernetes-label-selector';
+
+/** The Virtual Machines tab: the entity's VMs across clusters, by kubernetes-id label or label selector. */
 export const EntityVmsContent = () => {
   const { entity } = useEntity();
-  const kubernetesId = entity.metadata.annotations?.[KUBERNETES_ID_LABEL] ?? entity.metadata.name;
-  const { value, loading, error, retry } = useVms(
-    { entity: stringifyEntityRef(entity), kubernetesId },
-    kubevirtSignalChannels.entity(kubernetesId),
+  const annotations = entity.metadata.annotations ?? {};
+  const selector = annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION];
+  const kubernetesId = annotations[KUBERNETES_ID_LABEL] ?? (selector ? undefined : entity.metadata.name);
+  const entityRef = stringifyEntityRef(entity);
+  const query: VmListQuery = useMemo(
+    () => (selector && !annotations[KUBERNETES_ID_LABEL] ? { labelSelector: selector } : { entity: entityRef, kubernetesId }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [selector, entityRef, kubernetesId],
   );
-  if (error) return <ResponseErrorPanel error={error} />;
-  if (!value) return <Progress />;
   return (
-    <>
-      <ClusterWarnings clusters={value.clusters} />
-      <VmTable title={`Virtual machines of ${entity.metadata.name}`} vms={value.items} loading={loading} onChange={retry} />
-    </>
+    <VmBrowser
+      title={`Virtual machines of ${entity.metadata.title ?? entity.metadata.name}`}
+      baseQuery={query}
+      channel={kubernetesId ? kubevirtSignalChannels.entity(kubernetesId) : undefined}
+    />
   );
 };

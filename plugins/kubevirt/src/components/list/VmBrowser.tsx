@@ -1,0 +1,181 @@
+import { Link, ResponseErrorPanel, Table, TableColumn, WarningPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { ClusterStatus, kubevirtSignalChannels, VmListQuery, VmSortKey, VmSummary } from '@internal/plugin-kubevirt-common';
+import Box from '@material-ui/core/Box';
+import TablePagination from '@material-ui/core/TablePagination';
+import Tooltip from '@material-ui/core/Tooltip';
+import WarningIcon from '@material-ui/icons/Warning';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { kubevirtApiRef } from '../../api';
+import { VmActionsMenu } from '../actions/VmActionsMenu';
+import { useVmLink } from '../links';
+import { SignalWatch, useSignalRefresh } from '../useSignalRefresh';
+import { VmStatus } from '../VmStatus';
+import { VmFilterValues, VmFilters } from './VmFilters';
+
+const nowrap = { whiteSpace: 'nowrap' } as const;
+
+export function age(created?: string) {
+  if (!created) return '';
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(created)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** Clusters that are not synced or lost their watch, said plainly above the rows that are there. */
+export const ClusterWarnings = ({ clusters }: { clusters: ClusterStatus[] }) => (
+  <>
+    {clusters
+      .filter(c => c.state !== 'synced')
+      .map(c => (
+        <Box key={c.name} mb={2}>
+          <WarningPanel
+            severity={c.state === 'stale' ? 'warning' : 'error'}
+            title={
+              c.state === 'stale'
+                ? `Cluster ${c.title ?? c.name} is not answering; its VMs are shown as of ${c.staleSince ? new Date(c.staleSince).toLocaleTimeString() : 'the last sync'}`
+                : `Cluster ${c.title ?? c.name} is not synced yet; its VMs are not shown`
+            }
+            message={c.error}
+          />
+        </Box>
+      ))}
+  </>
+);
+
+/** Columns the broker sorts by, and the field each shows. */
+const sortable: Record<string, VmSortKey> = { status: 'status', name: 'name', cluster: 'cluster', namespace: 'namespace', created: 'created' };
+
+export const pageSizes = [20, 50, 100];
+
+/**
+ * VMs from the broker, filtered, sorted and paged there: the browser only
+ * ever holds one page, so a tab over thousands of VMs renders as fast as one
+ * over ten. Rows refresh when the broker signals a change of a visible VM (or
+ * on `channel`, e.g. the entity's).
+ */
+export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQuery: VmListQuery; channel?: string }) => {
+  const api = useApi(kubevirtApiRef);
+  const vmLink = useVmLink();
+  const [filters, setFilters] = useState<VmFilterValues>({ status: [] });
+  const [sort, setSort] = useState<{ key: VmSortKey; order: 'asc' | 'desc' }>({ key: 'name', order: 'asc' });
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(pageSizes[0]);
+  const [bump, setBump] = useState(0);
+  const refresh = useCallback(() => setBump(b => b + 1), []);
+  const channelGeneration = useSignalRefresh(channel ?? 'kubevirt:idle');
+  const [rowGeneration, setRowGeneration] = useState(0);
+  const onRowSignal = useCallback(() => setRowGeneration(g => g + 1), []);
+
+  const query: VmListQuery = useMemo(
+    () => ({
+      ...baseQuery,
+      cluster: filters.cluster,
+      namespace: filters.namespace,
+      status: filters.status.length ? filters.status : undefined,
+      text: filters.text,
+      sort: sort.key,
+      order: sort.order,
+      offset: page * pageSize,
+      limit: pageSize,
+    }),
+    [baseQuery, filters, sort, page, pageSize],
+  );
+  const key = JSON.stringify(query);
+  // debounce row signals: a burst of changes is one fetch
+  const [debouncedRows, setDebouncedRows] = useState(0);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebouncedRows(rowGeneration), 250);
+    return () => clearTimeout(timer);
+  }, [rowGeneration]);
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const list = useAsync(() => api.listVms(query), [api, key, bump, channelGeneration, debouncedRows]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const clusterList = useAsync(() => api.listClusters(), [api, bump]);
+  // react-use keeps the last value while a refetch runs: the table never blinks
+  const shown = list.value;
+  const clusterStates = new Map((shown?.clusters ?? []).map(c => [c.name, c]));
+
+  const changeFilters = useCallback((f: VmFilterValues) => {
+    setFilters(f);
+    setPage(0);
+  }, []);
+
+  const allColumns: TableColumn<VmSummary>[] = [
+    { title: 'Status', field: 'status', render: vm => <VmStatus status={vm.status} />, cellStyle: nowrap },
+    {
+      title: 'Name',
+      field: 'name',
+      highlight: true,
+      cellStyle: nowrap,
+      render: vm => (vmLink ? <Link to={vmLink(vm)}>{vm.name}</Link> : vm.name),
+    },
+    {
+      title: 'Cluster',
+      field: 'cluster',
+      cellStyle: nowrap,
+      render: vm => {
+        const state = clusterStates.get(vm.cluster);
+        if (!state || state.state === 'synced') return vm.cluster;
+        return (
+          <Tooltip title={`Cluster ${vm.cluster} is ${state.state}${state.error ? `: ${state.error}` : ''}; this row may be out of date`}>
+            <span style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
+              <WarningIcon fontSize="small" style={{ color: '#f57c00' }} aria-label="cluster not answering" />
+              {vm.cluster}
+            </span>
+          </Tooltip>
+        );
+      },
+    },
+    { title: 'Namespace', field: 'namespace' },
+    { title: 'Node', field: 'node', emptyValue: '—', sorting: false },
+    { title: 'vCPU', field: 'cpu', type: 'numeric', sorting: false, emptyValue: '—' },
+    { title: 'Memory', field: 'memory', sorting: false, emptyValue: '—' },
+    { title: 'OS', field: 'os', sorting: false, emptyValue: '—' },
+    { title: 'IP', cellStyle: nowrap, sorting: false, render: vm => vm.ipAddresses.join(', ') || '—' },
+    { title: 'Age', field: 'created', render: vm => age(vm.created) },
+    { title: 'Actions', sorting: false, render: vm => <VmActionsMenu vm={vm} onChange={refresh} /> },
+  ];
+  const columns = allColumns.map(c => (c.field && sortable[c.field as string] === sort.key ? { ...c, defaultSort: sort.order } : c));
+
+  return (
+    <>
+      {shown && <ClusterWarnings clusters={shown.clusters} />}
+      <VmFilters value={filters} onChange={changeFilters} clusters={clusterList.value?.items ?? shown?.clusters ?? []} />
+      {list.error && <ResponseErrorPanel error={list.error} />}
+      {(shown?.items ?? []).map(vm => (
+        <SignalWatch key={`${vm.cluster}/${vm.namespace}/${vm.name}`} channel={kubevirtSignalChannels.vm(vm)} onSignal={onRowSignal} />
+      ))}
+      <Table<VmSummary>
+        title={`${title} (${shown?.totalItems ?? '…'})`}
+        isLoading={list.loading && !shown}
+        options={{ paging: false, search: false, padding: 'dense', sorting: true, draggable: false }}
+        data={shown?.items ?? []}
+        columns={columns}
+        onOrderChange={(index: number, direction: 'asc' | 'desc') => {
+          const field = columns[index]?.field as string | undefined;
+          const sortKey = field ? sortable[field] : undefined;
+          setSort(sortKey ? { key: sortKey, order: direction || 'asc' } : { key: 'name', order: 'asc' });
+          setPage(0);
+        }}
+        emptyContent={<Box p={2}>{shown ? 'No virtual machines match.' : 'Loading…'}</Box>}
+      />
+      <TablePagination
+        component="div"
+        count={shown?.totalItems ?? 0}
+        page={page}
+        rowsPerPage={pageSize}
+        rowsPerPageOptions={pageSizes}
+        onPageChange={(_e, p) => setPage(p)}
+        onRowsPerPageChange={e => {
+          setPageSize(Number(e.target.value));
+          setPage(0);
+        }}
+      />
+    </>
+  );
+};

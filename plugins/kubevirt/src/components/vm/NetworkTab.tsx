@@ -1,0 +1,55 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { VmDetail } from '@internal/plugin-kubevirt-common';
+
+interface NicRow {
+  name: string;
+  binding: string;
+  model: string;
+  network: string;
+  mac: string;
+  ips: string;
+  guestName: string;
+}
+
+const bindings = ['masquerade', 'bridge', 'sriov', 'slirp', 'passt', 'binding'];
+
+/** The VM's NICs from its spec, with what the running instance reports for each (MAC, IPs, guest name). */
+export function nicsOf(detail: VmDetail): NicRow[] {
+  const spec = (detail.vm as any)?.spec?.template?.spec ?? {};
+  const interfaces: any[] = spec.domain?.devices?.interfaces ?? [];
+  const networks: any[] = spec.networks ?? [];
+  const live: any[] = (detail.vmi as any)?.status?.interfaces ?? [];
+  return interfaces.map(i => {
+    const network = networks.find(n => n.name === i.name) ?? {};
+    const status = live.find(l => l.name === i.name) ?? {};
+    return {
+      name: i.name,
+      binding: bindings.find(b => i[b]) ?? '—',
+      model: i.model ?? 'virtio',
+      network: network.pod ? 'Pod network' : network.multus?.networkName ?? '—',
+      mac: status.mac ?? i.macAddress ?? '—',
+      ips: (status.ipAddresses ?? (status.ipAddress ? [status.ipAddress] : [])).join(', ') || '—',
+      guestName: status.interfaceName ?? '—',
+    };
+  });
+}
+
+const columns: TableColumn<NicRow>[] = [
+  { title: 'Name', field: 'name', highlight: true },
+  { title: 'Network', field: 'network' },
+  { title: 'Binding', field: 'binding' },
+  { title: 'Model', field: 'model' },
+  { title: 'MAC', field: 'mac' },
+  { title: 'IP addresses', field: 'ips' },
+  { title: 'Name in guest', field: 'guestName' },
+];
+
+export const NetworkTab = ({ detail }: { detail: VmDetail }) => (
+  <Table<NicRow>
+    title="Network interfaces"
+    options={{ paging: false, search: false, padding: 'dense' }}
+    data={nicsOf(detail)}
+    columns={columns}
+    emptyContent={<div style={{ padding: 16 }}>The VM has no network interfaces.</div>}
+  />
+);

@@ -1,0 +1,152 @@
+import { ResponseError } from '@backstage/errors';
+import { VmDetail, VmOperation, vmOperations, VmRef, VmSummary } from '@internal/plugin-kubevirt-common';
+import { KubevirtApi } from '../api';
+
+/** Every operation: what a vm-admin sees. */
+export const allOperations: VmOperation[] = [...vmOperations];
+
+export function summary(over: Partial<VmSummary> = {}): VmSummary {
+  return {
+    cluster: 'east',
+    namespace: 'payments',
+    name: 'db-0',
+    uid: 'uid-db-0',
+    status: 'Running',
+    ready: true,
+    runStrategy: 'Always',
+    node: 'node-a',
+    ipAddresses: ['10.244.0.7'],
+    cpu: 2,
+    memory: '8Gi',
+    os: 'Fedora Linux 41',
+    instancetype: 'u1.large',
+    preference: 'fedora',
+    kubernetesId: 'payments-api',
+    labels: { 'backstage.io/kubernetes-id': 'payments-api' },
+    created: new Date(Date.now() - 3 * 3600_000).toISOString(),
+    resourceVersion: '100',
+    allowedOperations: allOperations,
+    ...over,
+  };
+}
+
+export function detail(over: Partial<VmSummary> = {}, extra: Partial<VmDetail> = {}): VmDetail {
+  const s = summary(over);
+  return {
+    summary: s,
+    vm: {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachine',
+      metadata: { name: s.name, namespace: s.namespace, resourceVersion: s.resourceVersion, labels: s.labels, managedFields: [{ manager: 'x' }] },
+      spec: {
+        runStrategy: s.runStrategy,
+        template: {
+          spec: {
+            domain: { devices: { disks: [{ name: 'rootdisk', disk: { bus: 'virtio' } }], interfaces: [{ name: 'default', masquerade: {} }] } },
+            networks: [{ name: 'default', pod: {} }],
+            volumes: [{ name: 'rootdisk', containerDisk: { image: 'quay.io/containerdisks/fedora:41' } }],
+          },
+        },
+      },
+      status: { printableStatus: s.status, conditions: [{ type: 'Ready', status: 'True' }] },
+    },
+    vmi:
+      s.status === 'Stopped'
+        ? undefined
+        : {
+            metadata: { uid: 'vmi-1' },
+            status: {
+              nodeName: s.node,
+              interfaces: [{ name: 'default', mac: '02:00:00:aa:bb:cc', ipAddress: s.ipAddresses[0], ipAddresses: s.ipAddresses, interfaceName: 'eth0' }],
+              guestOSInfo: { prettyName: s.os },
+            },
+          },
+    events: [
+      { type: 'Normal', reason: 'SuccessfulCreate', message: 'Started the virtual machine by creating the new virtual machine instance', involvedObject: { kind: 'VirtualMachine', name: s.name }, count: 1, lastTimestamp: new Date().toISOString() },
+      { type: 'Warning', reason: 'FailedScheduling', message: '0/3 nodes are available', involvedObject: { kind: 'VirtualMachineInstance', name: s.name }, count: 2 },
+    ],
+    launcherPods: [],
+    snapshots: [],
+    restores: [],
+    migrations: [],
+    volumes: [{ name: 'rootdisk', sourceType: 'containerDisk', source: 'quay.io/containerdisks/fedora:41', hotplugged: false, device: { type: 'disk', bus: 'virtio' } }],
+    ...extra,
+  };
+}
+
+/** What the client throws for a broker error body: a ResponseError's shape (its constructor is private). */
+export function brokerError(status: number, name: string, message: string, extra: Record<string, unknown> = {}): ResponseError {
+  return Object.assign(new Error(`Request failed with ${status} ${name}`), {
+    name: 'ResponseError' as const,
+    response: { status, statusText: name } as Response,
+    body: { error: { name, message, ...extra }, request: { method: 'POST', url: '/' }, response: { statusCode: status } },
+  }) as unknown as ResponseError;
+}
+
+/**
+ * A broker that answers from memory and moves the VM to the state each
+ * operation aims at at once, so dialogs see their target on the next read.
+ */
+export function fakeKubevirtApi(initial: VmDetail) {
+  let current = initial;
+  const set = (over: Partial<VmSummary>, extra: Partial<VmDetail> = {}) => {
+    current = { ...current, ...extra, summary: { ...current.summary, ...over } };
+  };
+  const same = (ref: VmRef) => ref.name === current.summary.name;
+  let deleted = false;
+  let vmiUid = 'vmi-1';
+  const clones = new Set<string>();
+  const api = {
+    listClusters: jest.fn(async () => ({ items: [{ name: 'east', state: 'synced' as const }] })),
+    listVms: jest.fn(async () => ({ items: [current.summary], totalItems: 1, clusters: [{ name: 'east', state: 'synced' as const }] })),
+    getVm: jest.fn(async (ref: VmRef) => {
+      if (clones.has(ref.name)) return detail({ name: ref.name, status: 'Stopped' });
+      if (deleted || !same(ref)) throw brokerError(404, 'NotFoundError', `Virtual machine ${ref.namespace}/${ref.name} not found on cluster ${ref.cluster}`);
+      return { ...current, vmi: current.vmi ? { ...(current.vmi as object), metadata: { uid: vmiUid } } : undefined };
+    }),
+    act: jest.fn(async (_ref: VmRef, action: string) => {
+      const target: Record<string, string> = { start: 'Running', stop: 'Stopped', forceStop: 'Stopped', restart: 'Running', pause: 'Paused', unpause: 'Running' };
+      if (action === 'restart') vmiUid = 'vmi-2';
+      if (action === 'migrate') {
+        set({}, { migrations: [...current.migrations, { name: 'mig-1', phase: 'Succeeded', sourceNode: 'node-a', targetNode: 'node-b', active: false }] });
+      } else set({ status: target[action] });
+      return { accepted: true };
+    }),
+    deleteVm: jest.fn(async () => {
+      deleted = true;
+      return { accepted: true };
+    }),
+    updateVm: jest.fn(async () => ({ vm: current.summary, dryRun: false })),
+    createSnapshot: jest.fn(async (_ref: VmRef, req: { name?: string } = {}) => {
+      const snapshot = { name: req.name ?? 'snap-1', readyToUse: true, phase: 'Succeeded', indications: ['Online'] };
+      set({}, { snapshots: [snapshot, ...current.snapshots] });
+      return { snapshot, dryRun: false };
+    }),
+    deleteSnapshot: jest.fn(async (_ref: VmRef, name: string) => {
+      set({}, { snapshots: current.snapshots.filter(s => s.name !== name) });
+      return { accepted: true, dryRun: false };
+    }),
+    restoreSnapshot: jest.fn(async (_ref: VmRef, req: { snapshot: string }) => {
+      const restore = { name: `${req.snapshot}-restore`, snapshot: req.snapshot, complete: true };
+      set({}, { restores: [restore] });
+      return { restore, dryRun: false };
+    }),
+    cloneVm: jest.fn(async (_ref: VmRef, req: { targetName: string }) => {
+      clones.add(req.targetName);
+      return { clone: { name: 'c', source: current.summary.name, targetName: req.targetName }, dryRun: false };
+    }),
+    addVolume: jest.fn(async (_ref: VmRef, req: { name: string; size?: string }) => {
+      set({}, { volumes: [...current.volumes, { name: req.name, sourceType: 'dataVolume', source: `${current.summary.name}-${req.name}`, hotplugged: true, size: req.size, dataVolume: { phase: 'Succeeded', ready: true } }] });
+      return { volume: req.name, dryRun: false };
+    }),
+    removeVolume: jest.fn(async (_ref: VmRef, name: string) => {
+      set({}, { volumes: current.volumes.filter(v => v.name !== name) });
+      return { accepted: true, dryRun: false };
+    }),
+    cancelMigration: jest.fn(async () => {
+      set({}, { migrations: current.migrations.map(m => ({ ...m, active: false, phase: 'Failed' })) });
+      return { accepted: true, dryRun: false };
+    }),
+  };
+  return { api: api as typeof api & KubevirtApi, current: () => current, set };
+}
