@@ -12,6 +12,8 @@ import { defaultTokens, defaultUsers } from './auth';
 import { ConsoleServer } from './console/consoleServer';
 import { FaultController, FaultSpec } from './faults';
 import { LifecycleController } from './lifecycle/controller';
+import { VmHistory } from './metrics/history';
+import { PrometheusApi } from './metrics/prometheusApi';
 import { resourceTypes } from './resources';
 import { seedBase, seedDemo } from './seed';
 import { createHandler } from './server';
@@ -65,16 +67,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const types = typeKeyMap(resourceTypes);
   const stateFile = options.dataDir ? path.join(options.dataDir, 'state.json') : undefined;
 
+  const history = new VmHistory();
+  store.subscribe(e => history.observe(e));
+  // VMs running at seed time get an hour or more of metrics history
+  const backfill = () => {
+    history.clear();
+    history.backfill(store, Math.max(10_000, 10 * stageDelayMs));
+  };
   const seed = () => {
     store.clear();
     if (options.seed === 'none') seedBase(store);
     else seedDemo(store, options.vms ?? 0);
+    backfill();
     controller.resyncAll();
   };
 
   controller.start();
   if (stateFile && fs.existsSync(stateFile)) {
     store.restore(JSON.parse(fs.readFileSync(stateFile, 'utf8')), types);
+    backfill();
     controller.resyncAll();
   } else {
     seed();
@@ -108,7 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const tls = loadOrCreateTls(options.tlsDir);
   const server = https.createServer(
     { cert: tls.cert, key: tls.key },
-    createHandler({ store, users: defaultUsers, faults, adminToken: defaultTokens.admin, reset, consoles }),
+    createHandler({ store, users: defaultUsers, faults, adminToken: defaultTokens.admin, reset, consoles, prometheus: new PrometheusApi(history) }),
   );
   server.on('upgrade', (req, socket, head) => {
     consoles.handleUpgrade(req, socket, head);

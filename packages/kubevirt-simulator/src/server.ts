@@ -2,6 +2,7 @@ import http from 'node:http';
 import { applyPatch, Operation } from 'fast-json-patch';
 import { authenticate, authorize, UserInfo } from './auth';
 import { ConsoleServer } from './console/consoleServer';
+import { PrometheusApi } from './metrics/prometheusApi';
 import { errors, StatusError } from './errors';
 import { FaultController } from './faults';
 import {
@@ -32,6 +33,8 @@ export interface ServerDeps {
   reset(): Promise<void>;
   /** The VMI console and vnc subresources (WebSocket upgrades arrive through the server's 'upgrade' event). */
   consoles?: ConsoleServer;
+  /** The Prometheus HTTP API under /prometheus (no authentication, like a plain Prometheus). */
+  prometheus?: PrometheusApi;
 }
 
 interface Route {
@@ -138,6 +141,10 @@ export function createHandler(deps: ServerDeps) {
       }
       if (parts[0] === 'simulator') {
         await adminEndpoint(req, res, parts, deps);
+        return;
+      }
+      if (parts[0] === 'prometheus' && deps.prometheus) {
+        await deps.prometheus.handle(req, res);
         return;
       }
       const user = authenticate(req.headers.authorization, deps.users);

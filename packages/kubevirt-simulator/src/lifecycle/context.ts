@@ -116,8 +116,10 @@ export class StageContext {
   expandedSpec(vm: KubeObject) {
     const spec = JSON.parse(JSON.stringify(vm.spec?.template?.spec ?? {}));
     spec.domain = spec.domain ?? {};
+    // cluster instancetypes have no namespace: looking one up under the VM's found nothing
+    const namespaced = vm.spec?.instancetype?.kind === 'VirtualMachineInstancetype';
     const it = vm.spec?.instancetype?.name
-      ? this.get(vm.spec.instancetype.kind === 'VirtualMachineInstancetype' ? 'VirtualMachineInstancetype' : 'VirtualMachineClusterInstancetype', vm.metadata.namespace, vm.spec.instancetype.name)
+      ? this.get(namespaced ? 'VirtualMachineInstancetype' : 'VirtualMachineClusterInstancetype', namespaced ? vm.metadata.namespace : undefined, vm.spec.instancetype.name)
       : undefined;
     if (it) {
       spec.domain.cpu = { sockets: it.spec.cpu.guest, cores: 1, threads: 1 };
