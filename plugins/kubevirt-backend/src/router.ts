@@ -23,8 +23,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 
-const writeBody = z.object({ dryRun: z.boolean().optional() }).strict();
-
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
@@ -145,20 +143,15 @@ export function createRouter(options: {
     if (!vmActions.includes(action)) {
       throw new InputError(`Unknown action ${action}; one of ${vmActions.join(', ')}`);
     }
-    const { cluster, namespace, name } = req.params;
     // authorization comes first, inside the service, before the body is looked at
-    await vms.authorize({ cluster, namespace, name }, action, credentials);
-    const body = parse(writeBody, req.body, 'request body');
-    await vms.act({ cluster, namespace, name }, action, body, credentials);
-    res.status(202).json({ accepted: true, action, dryRun: !!body.dryRun });
+    const { dryRun } = await vms.act(vmRef(req), action, req.body, credentials);
+    res.status(202).json({ accepted: true, action, dryRun });
   });
 
   router.delete('/vms/:cluster/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const { cluster, namespace, name } = req.params;
-    await vms.authorize({ cluster, namespace, name }, 'delete', credentials);
     const dryRun = queryDryRun(req);
-    await vms.delete({ cluster, namespace, name }, { dryRun }, credentials);
+    await vms.delete(vmRef(req), { dryRun }, credentials);
     res.status(202).json({ accepted: true, dryRun });
   });
 

@@ -24,6 +24,7 @@ import { KubeObject } from '../cache/ResourceCache';
 import { launcherPodInfo, migrationInfo, restoreInfo, snapshotInfo, volumesOf } from './details';
 import { toBackstageError } from './errors';
 import { OwnershipIndex } from './OwnershipIndex';
+import { dryRunBody, parseInput } from './schemas';
 import { summarize } from './summarize';
 
 export interface VmRef {
@@ -218,17 +219,20 @@ export class VmService {
     };
   }
 
-  async act(ref: VmRef, action: VmAction, options: { dryRun?: boolean }, credentials: BackstageCredentials) {
+  /** One subresource call: authorized first, then the body is validated, then the cluster is asked. */
+  async act(ref: VmRef, action: VmAction, body: unknown, credentials: BackstageCredentials): Promise<{ dryRun: boolean }> {
     const call = actionCalls[action];
     if (!call) throw new InputError(`Unknown action ${action}`);
     return this.audited(`vm-${action}`, ref, credentials, async () => {
       await this.authorize(ref, action, credentials);
+      const options = parseInput(dryRunBody, body);
       const cache = this.mustCluster(ref);
       const path = `/apis/subresources.kubevirt.io/v1/namespaces/${ref.namespace}/${call.resource}/${ref.name}/${call.sub}`;
       await this.clusterCall(ref, () =>
         cache.client.request('PUT', path, { ...call.body, ...(options.dryRun ? { dryRun: ['All'] } : {}) }),
       );
-    });
+      return { dryRun: !!options.dryRun };
+    }, { dryRun: !!(body as { dryRun?: unknown } | undefined)?.dryRun });
   }
 
   async delete(ref: VmRef, options: { dryRun?: boolean }, credentials: BackstageCredentials) {
