@@ -195,12 +195,19 @@ export class VmService {
     if (!vm) throw new NotFoundError(`Virtual machine ${ref.namespace}/${ref.name} not found on cluster ${ref.cluster}`);
     const vmi = cache.vmis.get(ref.namespace, ref.name);
     const decisions = await this.decisions(credentials);
+    const launcherPods = cache.ofVm(cache.launcherPods, ref.namespace, ref.name);
     let events: VmDetail['events'] = [];
     try {
-      const selector = encodeURIComponent(`involvedObject.name=${ref.name}`);
-      const list = await cache.client.request<{ items: any[] }>('GET', `/api/v1/namespaces/${ref.namespace}/events?fieldSelector=${selector}`);
-      events = list.items
-        .filter(e => ['VirtualMachine', 'VirtualMachineInstance'].includes(e.involvedObject?.kind))
+      // the VM's and instance's events share its name; its launcher pods' events are asked for by pod name
+      const names = [ref.name, ...launcherPods.map(p => p.metadata.name)];
+      const lists = await Promise.all(
+        names.map(n =>
+          cache.client.request<{ items: any[] }>('GET', `/api/v1/namespaces/${ref.namespace}/events?fieldSelector=${encodeURIComponent(`involvedObject.name=${n}`)}`),
+        ),
+      );
+      events = lists
+        .flatMap(list => list.items)
+        .filter(e => ['VirtualMachine', 'VirtualMachineInstance', 'Pod'].includes(e.involvedObject?.kind))
         .map(e => ({ type: e.type, reason: e.reason, message: e.message, lastTimestamp: e.lastTimestamp, count: e.count, involvedObject: { kind: e.involvedObject.kind, name: e.involvedObject.name } }))
         .sort((a, b) => String(b.lastTimestamp).localeCompare(String(a.lastTimestamp)));
     } catch (error) {
@@ -211,7 +218,7 @@ export class VmService {
       vm,
       vmi,
       events,
-      launcherPods: cache.ofVm(cache.launcherPods, ref.namespace, ref.name).map(launcherPodInfo),
+      launcherPods: launcherPods.map(launcherPodInfo),
       snapshots: cache.ofVm(cache.snapshots, ref.namespace, ref.name).map(snapshotInfo).sort(byTime(s => s.creationTime)),
       restores: cache.ofVm(cache.restores, ref.namespace, ref.name).map(restoreInfo).sort(byTime(r => r.restoreTime)),
       migrations: cache.ofVm(cache.migrations, ref.namespace, ref.name).map(m => migrationInfo(m, vmi)).sort(byTime(m => m.created)),
