@@ -6,8 +6,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { startSimulator } from '@internal/kubevirt-simulator';
-import { AddressInfo } from 'node:net';
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ClusterCache } from '../cache/ClusterCache';
 import { ClusterClient } from '../clusters/ClusterClient';
@@ -19,7 +22,8 @@ import { VmService } from '../service/VmService';
  * The broker against @backstage/plugin-kubernetes-backend, both in one backend
  * against the simulator at 1k, 10k and 100k VMs: latency of "the VMs of one
  * entity" (a label selector matching 50), time from a change in the cluster to
- * the broker's signal, action overhead, and memory per 10k cached VMs.
+ * the broker's signal, action overhead, and memory per 10k cached VMs. The
+ * simulator runs in a child process, so what is measured here is the portal's.
  * Run: yarn workspace @internal/plugin-kubevirt-backend bench [sizes...]
  */
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
@@ -52,11 +56,66 @@ async function json(url: string, init?: RequestInit) {
   return body;
 }
 
+
+/** The simulator's documented bearer tokens (packages/kubevirt-simulator/README.md). */
+const tokens = { admin: 'simulator-admin-token', broker: 'simulator-broker-token' };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The simulator in its own process, as a cluster would be: its heap, garbage
+ * collection and CPU are not the broker's, so the broker's latency and memory
+ * are measured alone.
+ */
+async function startSimulatorProcess(vms: number) {
+  const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubevirt-bench-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--max-old-space-size=4096', require.resolve('@internal/kubevirt-simulator/bin/kubevirt-simulator.js'), 'start', '--port', String(port), '--vms', String(vms), '--stage-delay-ms', '0', '--tls-dir', tlsDir],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', chunk => {
+      out += chunk;
+      const m = out.match(/listening on (\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', code => reject(new Error(`simulator exited with ${code}`)));
+  });
+  const caCert = fs.readFileSync(path.join(tlsDir, 'ca.crt'), 'utf8');
+  const caData = Buffer.from(caCert).toString('base64');
+  const admin = new ClusterClient({ name: 'admin', url, serviceAccountToken: tokens.admin, caData, skipTLSVerify: false });
+  return {
+    url,
+    caData,
+    admin,
+    faults: (spec: object | undefined) => admin.request(spec ? 'PUT' : 'DELETE', '/simulator/faults', spec),
+    stop: async () => {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      fs.rmSync(tlsDir, { recursive: true, force: true });
+    },
+  };
+}
+
 interface Row {
   vms: number;
   syncMs: number;
   brokerP50: number;
   brokerP99: number;
+  floorP50: number;
   serviceP50: number;
   serviceP99: number;
   latentBrokerP50: number;
@@ -89,10 +148,9 @@ function signalRecorder() {
 }
 
 async function runScale(vms: number): Promise<Row> {
-  const sim = await startSimulator({ port: 0, stageDelayMs: 0, vms });
-  await sim.settled();
+  const sim = await startSimulatorProcess(vms);
   const groups = Math.ceil(vms / 50);
-  const caData = Buffer.from(sim.caCert).toString('base64');
+  const caData = sim.caData;
   const signals = signalRecorder();
   const entities = Array.from({ length: Math.min(groups, 20) }, (_, g) => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -118,7 +176,7 @@ async function runScale(vms: number): Promise<Row> {
           kubernetes: {
             serviceLocatorMethod: { type: 'multiTenant' },
             clusterLocatorMethods: [
-              { type: 'config', clusters: [{ name: 'sim', url: sim.url, authProvider: 'serviceAccount', serviceAccountToken: sim.tokens.broker, caData }] },
+              { type: 'config', clusters: [{ name: 'sim', url: sim.url, authProvider: 'serviceAccount', serviceAccountToken: tokens.broker, caData }] },
             ],
             customResources: [{ group: 'kubevirt.io', apiVersion: 'v1', plural: 'virtualmachines' }],
           },
@@ -157,12 +215,16 @@ async function runScale(vms: number): Promise<Row> {
   await timed(20, brokerList);
   await timed(10, k8sList);
   const broker = await timed(REQUESTS, brokerList);
+  // the floor: one request through the same backend that does no work (GET /clusters)
+  const floor = await timed(REQUESTS, async () => {
+    await json(`${base}/kubevirt/clusters`);
+  });
   if (process.env.BENCH_DEBUG) console.error('broker slowest', broker.map((t, i) => [i, +t.toFixed(1)]).sort((a, b) => b[1] - a[1]).slice(0, 6));
   const k8s = await timed(vms >= 100000 ? 60 : REQUESTS, k8sList);
 
   // a change in the cluster until the broker's signal for that VM
-  const admin = new ClusterClient({ name: 'admin', url: sim.url, serviceAccountToken: sim.tokens.admin, caData, skipTLSVerify: false });
-  const brokerClient = new ClusterClient({ name: 'sim', url: sim.url, serviceAccountToken: sim.tokens.broker, caData, skipTLSVerify: false });
+  const admin = sim.admin;
+  const brokerClient = new ClusterClient({ name: 'sim', url: sim.url, serviceAccountToken: tokens.broker, caData, skipTLSVerify: false });
   const target = { namespace: 'payments', name: 'scale-vm-000000' };
   const signalTimes: number[] = [];
   for (let i = 0; i < 30; i++) {
@@ -183,11 +245,11 @@ async function runScale(vms: number): Promise<Row> {
   });
 
   // the same question with a 5 ms round trip to the API server, as to a cluster over a network
-  sim.faults.set({ latencyMs: 5 });
+  await sim.faults({ latencyMs: 5 });
   await timed(5, k8sList);
   const latentBroker = await timed(50, brokerList);
   const latentK8s = await timed(50, k8sList);
-  sim.faults.clear();
+  await sim.faults(undefined);
   await backend.stop();
 
   // VmService.list alone, in process: what the broker itself spends, without HTTP and Backstage's middleware
@@ -216,6 +278,7 @@ async function runScale(vms: number): Promise<Row> {
     syncMs,
     brokerP50: pct(broker, 50),
     brokerP99: pct(broker, 99),
+    floorP50: pct(floor, 50),
     serviceP50: pct(inProcess, 50),
     serviceP99: pct(inProcess, 99),
     latentBrokerP50: pct(latentBroker, 50),
@@ -242,11 +305,11 @@ async function main() {
   }
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
   console.log('\nVMs of one entity (label selector, 50 matching), sequential requests over HTTP, ms');
-  console.log('| VMs | broker sync | VmService.list p50/p99 | broker route p50 | broker route p99 | k8s-backend p50 | k8s-backend p99 | ratio p50 | ratio p99 | with 5 ms API RTT: broker / k8s p50 (ratio) | change→signal p50/p99 | action broker/direct p50 (overhead) | RSS Δ (per 10k) | heap Δ (per 10k) |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| VMs | broker sync | VmService.list p50/p99 | HTTP floor p50 | broker route p50 | broker route p99 | k8s-backend p50 | k8s-backend p99 | ratio p50 | ratio p99 | with 5 ms API RTT: broker / k8s p50 (ratio) | change→signal p50/p99 | action broker/direct p50 (overhead) | RSS Δ (per 10k) | heap Δ (per 10k) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.vms} | ${f(r.syncMs, 0)} ms | ${f(r.serviceP50, 2)} / ${f(r.serviceP99, 2)} | ${f(r.brokerP50, 2)} | ${f(r.brokerP99, 2)} | ${f(r.k8sP50)} | ${f(r.k8sP99)} | ${f(r.k8sP50 / r.brokerP50, 0)}x | ${f(r.k8sP99 / r.brokerP99, 0)}x | ${f(r.latentBrokerP50, 2)} / ${f(r.latentK8sP50, 1)} (${f(r.latentK8sP50 / r.latentBrokerP50, 0)}x) | ${f(r.signalP50, 1)} / ${f(r.signalP99, 1)} ms | ${f(r.brokerAction, 2)} / ${f(r.directAction, 2)} (+${f(r.brokerAction - r.directAction, 2)}) ms | ${f(r.rssDelta, 0)} MB (${f(r.rssPer10k)} MB) | ${f(r.heapDelta, 0)} MB (${f(r.heapPer10k)} MB) |`,
+      `| ${r.vms} | ${f(r.syncMs, 0)} ms | ${f(r.serviceP50, 2)} / ${f(r.serviceP99, 2)} | ${f(r.floorP50, 2)} | ${f(r.brokerP50, 2)} | ${f(r.brokerP99, 2)} | ${f(r.k8sP50)} | ${f(r.k8sP99)} | ${f(r.k8sP50 / r.brokerP50, 0)}x | ${f(r.k8sP99 / r.brokerP99, 0)}x | ${f(r.latentBrokerP50, 2)} / ${f(r.latentK8sP50, 1)} (${f(r.latentK8sP50 / r.latentBrokerP50, 0)}x) | ${f(r.signalP50, 1)} / ${f(r.signalP99, 1)} ms | ${f(r.brokerAction, 2)} / ${f(r.directAction, 2)} (+${f(r.brokerAction - r.directAction, 2)}) ms | ${f(r.rssDelta, 0)} MB (${f(r.rssPer10k)} MB) | ${f(r.heapDelta, 0)} MB (${f(r.heapPer10k)} MB) |`,
     );
   }
   if (rows.length > 1) {
