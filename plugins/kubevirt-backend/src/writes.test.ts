@@ -333,6 +333,34 @@ describe('broker writes over HTTP against the simulator', () => {
   });
 });
 
+describe('a cluster where the broker may list VMs but not pods', () => {
+  let sim: Simulator;
+  const { start } = brokerHarness();
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, stageDelayMs: 0 });
+    await adminClient(sim).request('POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'nobody-kubevirt-view' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubevirt.io:view' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'nobody' }],
+    });
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('is synced, names the kind it cannot see, and still shows VM details', async () => {
+    const limited = { ...sim, tokens: { ...sim.tokens, broker: sim.tokens.none } };
+    const { server } = await start({ limited });
+    const status = (await request(server).get('/api/kubevirt/clusters').expect(200)).body.items[0];
+    expect(status).toMatchObject({ name: 'limited', state: 'synced', unavailableKinds: ['pods'] });
+    const detail = (await request(server).get('/api/kubevirt/vms/limited/payments/payments-db-0').expect(200)).body;
+    expect(detail.launcherPods).toEqual([]);
+    expect(detail.volumes.length).toBeGreaterThan(0);
+  });
+});
+
 describe('a slower cluster: imports and migrations in flight', () => {
   let slow: Simulator;
   const { start, auditEvents } = brokerHarness();

@@ -59,8 +59,8 @@ export class ClusterCache {
     const cluster = client.cluster.name;
     this.vms = new ResourceCache(client, '/apis/kubevirt.io/v1/virtualmachines', logger, c => onChange({ ...c, cluster, kind: 'VirtualMachine' }), [KUBERNETES_ID_LABEL]);
     this.vmis = new ResourceCache(client, '/apis/kubevirt.io/v1/virtualmachineinstances', logger, c => onChange({ ...c, cluster, kind: 'VirtualMachineInstance' }));
-    const related = (kind: RelatedKind) =>
-      new ResourceCache(
+    const related = (kind: RelatedKind) => {
+      const cache = new ResourceCache(
         client,
         relatedPaths[kind],
         logger,
@@ -73,6 +73,9 @@ export class ClusterCache {
         undefined,
         { [BY_VM]: o => vmKey(o.metadata.namespace, vmNameOf[kind](o)) },
       );
+      cache.optional = true;
+      return cache;
+    };
     this.migrations = related('VirtualMachineInstanceMigration');
     this.snapshots = related('VirtualMachineSnapshot');
     this.restores = related('VirtualMachineRestore');
@@ -103,8 +106,9 @@ export class ClusterCache {
 
   /**
    * Synced only when every cache has listed; stale since the first of them lost
-   * its watch. A kind the cluster does not serve (no CDI, no snapshot API) does
-   * not hold the cluster back: it is named in `unavailableKinds`.
+   * its watch. A related kind the cluster does not serve (no CDI, no snapshot
+   * API) or the broker may not list does not hold the cluster back: it is named
+   * in `unavailableKinds`. Without VMs or instances the cluster is not synced.
    */
   status(): ClusterStatus {
     const caches = this.caches.filter(c => !c.notServed);

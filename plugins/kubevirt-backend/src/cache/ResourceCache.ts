@@ -44,7 +44,13 @@ export class ResourceCache {
   synced = false;
   staleSince?: Date;
   lastError?: string;
-  /** The cluster does not serve this kind (404 on list): not an outage, the feature is absent. */
+  /**
+   * Set for kinds the broker can do without (snapshots, DataVolumes, pods...):
+   * a 404 (not installed) or 403 (not granted) on list then means the feature
+   * is absent on that cluster, not that the cluster is down.
+   */
+  optional = false;
+  /** An optional kind the cluster does not serve or the broker may not list. */
   notServed = false;
 
   constructor(
@@ -192,7 +198,7 @@ export class ResourceCache {
       this.markHealthy();
       void this.watch();
     } catch (error) {
-      this.notServed = error instanceof KubernetesStatusError && error.statusCode === 404;
+      this.notServed = this.optional && error instanceof KubernetesStatusError && [403, 404].includes(error.statusCode);
       this.markFailed(error);
       this.retry(() => this.list());
     }

@@ -32,11 +32,6 @@ export class ClusterReads {
     return value;
   }
 
-  /** Forget a cluster's lists, after the broker itself changed them. */
-  invalidate(cluster: string) {
-    for (const key of this.entries.keys()) if (key.startsWith(`${cluster}/`)) this.entries.delete(key);
-  }
-
   async namespaces(cache: ClusterCache): Promise<string[]> {
     const items = await this.list(cache, '/api/v1/namespaces');
     return items
