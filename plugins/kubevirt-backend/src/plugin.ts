@@ -1,8 +1,9 @@
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { KUBEVIRT_VM_EVENTS_TOPIC, kubevirtPermissions, kubevirtSignalChannels, VmChangeEvent, vmCreatePermission } from '@internal/plugin-kubevirt-common';
+import { KUBEVIRT_VM_EVENTS_TOPIC, kubevirtActionsPermission, kubevirtPermissions, kubevirtSignalChannels, VmChangeEvent, vmCreatePermission } from '@internal/plugin-kubevirt-common';
 import {
   kubevirtNamespaceResourceRef,
   kubevirtNamespaceRules,
@@ -11,6 +12,7 @@ import {
   parseNamespaceResourceRef,
   parseVmResourceRef,
 } from '@internal/plugin-kubevirt-node';
+import { registerVmActions } from './actions/registerVmActions';
 import { ClusterCache, ClusterChange } from './cache/ClusterCache';
 import { ClusterClient } from './clusters/ClusterClient';
 import { readClusters } from './clusters/readClusters';
@@ -42,8 +44,9 @@ export const kubevirtPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
-      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals, events }) {
+      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals, events, actionsRegistry }) {
         const publish = (change: ClusterChange) => {
           const { namespace = '', name, labels } = change.object.metadata;
           const ref = { cluster: change.cluster, namespace, name };
@@ -100,6 +103,7 @@ export const kubevirtPlugin = createBackendPlugin({
         const reads = new ClusterReads();
         const writes = new VmWrites(vms, reads, logger);
         httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters }));
+        registerVmActions({ registry: actionsRegistry, vms, writes, visibilityPermission: kubevirtActionsPermission });
       },
     });
   },

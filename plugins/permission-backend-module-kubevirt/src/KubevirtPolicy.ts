@@ -1,6 +1,7 @@
 import { UserInfoService } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
+  isPermission,
   isResourcePermission,
   Permission,
   PermissionCondition,
@@ -11,6 +12,7 @@ import { PermissionPolicy, PolicyQuery, PolicyQueryUser } from '@backstage/plugi
 import {
   KUBEVIRT_NAMESPACE_RESOURCE_TYPE,
   KUBEVIRT_VM_RESOURCE_TYPE,
+  kubevirtActionsPermission,
   roleGrants,
 } from '@internal/plugin-kubevirt-common';
 import {
@@ -108,6 +110,10 @@ export class KubevirtPolicy implements PermissionPolicy {
     if (!user) return DENY;
 
     const { ownershipEntityRefs } = await this.userInfo.getUserInfo(user.credentials);
+    // the VM tools of the actions registry are visible to whoever holds any VM role
+    if (isPermission(permission, kubevirtActionsPermission)) {
+      return this.bindingsFor(ownershipEntityRefs).length ? ALLOW : DENY;
+    }
     const bindings = this.bindingsFor(ownershipEntityRefs).filter(b => roleGrants(b.role, permission));
     if (bindings.length === 0) return DENY;
 

@@ -1,3 +1,4 @@
 export * from './permissions';
 export * from './operations';
 export * from './roles';
+export * from './actions';
