@@ -157,6 +157,9 @@ export class ResourceCache {
   }
 
   private put(obj: KubeObject) {
+    // server-side apply bookkeeping is often a third of an object on a real cluster and nothing
+    // here reads it; an update sent without it keeps the server's copy
+    delete obj.metadata.managedFields;
     const k = key(obj.metadata.namespace, obj.metadata.name);
     const old = this.objects.get(k);
     if (old) this.index(k, old, false);
