@@ -20,6 +20,7 @@ import { rejectMigration, runSubresource } from './subresources';
 import { toTable, wantsTable } from './table';
 import { validate } from './validation';
 import { checkFields } from './fieldValidation';
+import { PatchError, strategicMergePatch } from './strategicMergePatch';
 import { openApiV2, openApiV3Group, openApiV3Paths } from './openapi';
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -453,7 +454,12 @@ function patchObject(type: ResourceType, current: KubeObject, contentType: strin
     case 'application/strategic-merge-patch+json':
       // custom resources have no patch strategy metadata, so the apiserver refuses
       if (!type.builtin) throw errors.unsupportedMediaType(contentType);
-      return mergePatch(base, patch);
+      try {
+        return strategicMergePatch(base, patch) as KubeObject;
+      } catch (e) {
+        if (e instanceof PatchError) throw errors.badRequest(e.message);
+        throw e;
+      }
     case 'application/json-patch+json':
       if (!Array.isArray(patch)) throw errors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
       try {
