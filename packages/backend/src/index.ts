@@ -31,12 +31,10 @@ backend.add(
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// permission plugin
+// permission plugin, with the one policy: VM roles from kubevirt.roles; every
+// other permission is allowed, as allow-all did (README, "VM roles")
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(import('@internal/plugin-permission-backend-module-kubevirt'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
