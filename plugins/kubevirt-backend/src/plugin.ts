@@ -15,6 +15,7 @@ import {
 import { registerVmActions } from './actions/registerVmActions';
 import { ClusterCache, ClusterChange } from './cache/ClusterCache';
 import { ClusterClient } from './clusters/ClusterClient';
+import { ConsoleProxy } from './console/ConsoleProxy';
 import { readClusters } from './clusters/readClusters';
 import { createRouter } from './router';
 import { ClusterReads } from './service/ClusterReads';
@@ -45,8 +46,9 @@ export const kubevirtPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         events: eventsServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
+        discovery: coreServices.discovery,
       },
-      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals, events, actionsRegistry }) {
+      async init({ config, logger, httpAuth, httpRouter, auth, permissions, permissionsRegistry, auditor, lifecycle, catalog, signals, events, actionsRegistry, discovery }) {
         const publish = (change: ClusterChange) => {
           const { namespace = '', name, labels } = change.object.metadata;
           const ref = { cluster: change.cluster, namespace, name };
@@ -102,6 +104,10 @@ export const kubevirtPlugin = createBackendPlugin({
 
         const reads = new ClusterReads();
         const writes = new VmWrites(vms, reads, logger);
+        // the console websocket: hooked to the HTTP server by the first request of this plugin
+        const consoles = new ConsoleProxy({ basePath: async () => new URL(await discovery.getBaseUrl('kubevirt')).pathname.replace(/\/$/, ''), auth, vms, logger });
+        lifecycle.addShutdownHook(() => consoles.close());
+        httpRouter.use(consoles.middleware() as any);
         httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters }));
         registerVmActions({ registry: actionsRegistry, vms, writes, visibilityPermission: kubevirtActionsPermission });
       },

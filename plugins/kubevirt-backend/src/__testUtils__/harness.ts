@@ -53,6 +53,7 @@ export function brokerHarness() {
   const start = async (
     clusters: Record<string, Simulator>,
     permissions: ServiceFactory = mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+    extraConfig: Record<string, unknown> = {},
   ) => {
     const backend = await startTestBackend({
       features: [
@@ -62,7 +63,7 @@ export function brokerHarness() {
         catalogServiceMock.factory({ entities }),
         createServiceFactory({ service: signalsServiceRef, deps: {}, factory: () => ({ publish: published }) }),
         mockServices.rootConfig.factory({
-          data: { kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: Object.entries(clusters).map(([n, s]) => clusterConfig(n, s)) }] } },
+          data: { kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: Object.entries(clusters).map(([n, s]) => clusterConfig(n, s)) }] }, ...extraConfig },
         }),
       ],
     });

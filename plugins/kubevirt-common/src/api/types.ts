@@ -315,3 +315,54 @@ export const kubevirtSignalChannels = {
   entity: (kubernetesId: string) => `kubevirt:entity:${kubernetesId}`,
   clusters: 'kubevirt:clusters',
 };
+
+/** The two consoles a VM offers through the broker's websocket proxy. */
+export type VmConsoleKind = 'console' | 'vnc';
+
+/**
+ * Subprotocols of the broker's console websocket. Browsers cannot set headers
+ * on a websocket, so the Backstage token travels as a second subprotocol
+ * `<prefix><base64url(token), no padding>` (the kube-apiserver's convention for
+ * its own bearer subprotocol); the broker answers with `plain.kubevirt.io`.
+ */
+export const VM_CONSOLE_PROTOCOL = 'plain.kubevirt.io';
+export const VM_CONSOLE_TOKEN_PROTOCOL_PREFIX = 'base64url.bearer.authorization.backstage.io.';
+
+/**
+ * Close codes of the console websocket beyond the standard ones: 4000 + the
+ * HTTP status of the refusal (4403 no console permission, 4404 no such VM or
+ * instance, 4400 VM not running / no console device, 4409 wrong state, 4503
+ * cluster unreachable); the close reason carries the message.
+ */
+export const vmConsoleCloseCode = (httpStatus: number) => 4000 + httpStatus;
+
+export interface MetricPoint {
+  /** Unix time in seconds. */
+  t: number;
+  v: number;
+}
+
+export interface MetricSeries {
+  /** `cpu`, `memory`, `networkRx`, … */
+  metric: string;
+  /** What the series stands for, e.g. an interface or drive name; absent for totals. */
+  label?: string;
+  unit: 'cores' | 'bytes' | 'bytesPerSecond';
+  points: MetricPoint[];
+}
+
+export interface VmMetricsResponse {
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** Unix seconds. */
+  start: number;
+  end: number;
+  /** Seconds between points. */
+  step: number;
+  /** PromQL sent for each metric, so a user can reproduce a chart in their own Prometheus. */
+  queries: Record<string, string>;
+  series: MetricSeries[];
+}
+
+export type MetricsRange = '15m' | '1h' | '6h';

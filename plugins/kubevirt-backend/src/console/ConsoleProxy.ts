@@ -1,0 +1,271 @@
+import { AuthService, BackstageCredentials, LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  VM_CONSOLE_PROTOCOL,
+  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
+  vmConsoleCloseCode,
+  VmConsoleKind,
+} from '@internal/plugin-kubevirt-common';
+import type { IncomingMessage } from 'node:http';
+import type https from 'node:https';
+import type { Duplex } from 'node:stream';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { toBackstageError } from '../service/errors';
+import { VmRef, VmService } from '../service/VmService';
+import { KubernetesStatusError } from '../clusters/ClusterClient';
+
+const CONSOLE_PATH = /^\/vms\/([^/]+)\/([^/]+)\/([^/]+)\/(console|vnc)$/;
+
+// close codes a peer may not send in a close frame (RFC 6455 7.4.1)
+const RESERVED_CLOSE_CODES = new Set([1004, 1005, 1006, 1015]);
+
+/** A close reason fits in 123 bytes of the close frame. */
+const closeReason = (text: string) => {
+  const buf = Buffer.from(text, 'utf8');
+  return buf.length <= 123 ? text : `${buf.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '')}...`;
+};
+
+const statusOf = (error: unknown) => {
+  const name = (error as Error)?.name;
+  switch (name) {
+    case 'InputError':
+      return 400;
+    case 'NotAllowedError':
+      return 403;
+    case 'NotFoundError':
+      return 404;
+    case 'ConflictError':
+      return 409;
+    default:
+      return 503;
+  }
+};
+
+/** The Backstage token from the subprotocol list (browsers) or the Authorization header (backend callers). */
+export function consoleToken(req: IncomingMessage): string | undefined {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map(p => p.trim());
+  const carried = offered.find(p => p.startsWith(VM_CONSOLE_TOKEN_PROTOCOL_PREFIX));
+  if (carried) {
+    try {
+      return Buffer.from(carried.slice(VM_CONSOLE_TOKEN_PROTOCOL_PREFIX.length), 'base64url').toString('utf8') || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const header = req.headers.authorization;
+  return header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+}
+
+interface Session {
+  browser: WebSocket;
+  upstream: WebSocket;
+}
+
+/**
+ * The serial and VNC consoles of VMs, proxied from the browser to the
+ * cluster's VMI `console`/`vnc` subresources with the broker's identity. At
+ * connect time: authenticate the Backstage token, authorize `console` on the
+ * VM (no cluster connection before that), then open the cluster's websocket
+ * and only then accept the browser's. Each connection is audited when it
+ * opens (or is refused) and when it closes. Either side closing closes the
+ * other: the cluster closes when the VM stops.
+ */
+export class ConsoleProxy {
+  private readonly server = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    // answer with KubeVirt's protocol when offered; the token protocol is never echoed
+    handleProtocols: protocols => (protocols.has(VM_CONSOLE_PROTOCOL) ? VM_CONSOLE_PROTOCOL : false),
+  });
+  private readonly sessions = new Set<Session>();
+  private readonly attached = new WeakSet<object>();
+
+  constructor(
+    private readonly options: {
+      basePath: () => Promise<string>;
+      auth: AuthService;
+      vms: VmService;
+      logger: LoggerService;
+    },
+  ) {
+    this.server.on('error', e => options.logger.error(`Console websocket server error: ${e}`));
+  }
+
+  /**
+   * Express middleware that hooks the proxy to the HTTP server the first time
+   * any request of this plugin passes (Backstage 1.55 offers plugins no
+   * websocket API; this is how its signals plugin does it). An upgrade that
+   * reaches express (no upgrade listener yet on the server) is handled at once.
+   */
+  middleware() {
+    return (req: IncomingMessage, _res: unknown, next: () => void) => {
+      const server = (req.socket as { server?: { on(e: 'upgrade', l: (...a: any[]) => void): void } }).server;
+      if (server && !this.attached.has(server)) {
+        this.attached.add(server);
+        server.on('upgrade', (r: IncomingMessage, socket: Duplex, head: Buffer) => {
+          this.handleUpgrade(r, socket, head).catch(e => this.options.logger.error(`Console upgrade failed: ${e}`));
+        });
+        if (req.headers.upgrade?.toLowerCase() === 'websocket') {
+          this.handleUpgrade(req, req.socket, Buffer.alloc(0)).catch(e => this.options.logger.error(`Console upgrade failed: ${e}`));
+          return;
+        }
+      }
+      next();
+    };
+  }
+
+  /** Handles an upgrade if it is for a console of this plugin; other upgrades are left to their owners. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
+    const base = await this.options.basePath();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!url.pathname.startsWith(`${base}/`)) return false;
+    const match = url.pathname.slice(base.length).match(CONSOLE_PATH);
+    if (!match) return false;
+    const [cluster, namespace, name] = match.slice(1, 4).map(decodeURIComponent);
+    const kind = match[4] as VmConsoleKind;
+    const ref = { cluster, namespace, name };
+
+    const token = consoleToken(req);
+    let credentials: BackstageCredentials;
+    try {
+      if (!token) throw new Error('no token');
+      credentials = await this.options.auth.authenticate(token);
+    } catch {
+      // not even who it is: refuse the upgrade itself, as the signals endpoint does
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n', () => socket.destroy());
+      return true;
+    }
+
+    let upstream: WebSocket | undefined;
+    let opened: number | undefined;
+    try {
+      upstream = await this.options.vms.audited(
+        `vm-${kind}-open`,
+        ref,
+        credentials,
+        async () => {
+          await this.options.vms.authorize(ref, 'console', credentials);
+          return this.connectUpstream(ref, kind, socket);
+        },
+        { console: kind },
+      );
+      opened = Date.now();
+    } catch (error) {
+      // accepted, then closed with the reason: a browser cannot read a refused handshake's status
+      const status = statusOf(error);
+      this.accept(req, socket, head, browser => browser.close(vmConsoleCloseCode(status), closeReason((error as Error).message)));
+      return true;
+    }
+    const up = upstream!;
+    if (socket.destroyed) {
+      // the browser left while the cluster was being asked
+      up.close(1000, 'browser left');
+      return true;
+    }
+    this.accept(req, socket, head, browser => this.pipe({ browser, upstream: up }, ref, kind, credentials, opened!));
+    return true;
+  }
+
+  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void) {
+    try {
+      this.server.handleUpgrade(req, socket, head, ws => then(ws));
+    } catch (error) {
+      this.options.logger.error(`Console websocket upgrade failed: ${error}`);
+      socket.destroy();
+    }
+  }
+
+  /** Opens the VMI's subresource with the broker's credentials; fails with the cluster's refusal. */
+  private async connectUpstream(ref: VmRef, kind: VmConsoleKind, browserSocket: Duplex): Promise<WebSocket> {
+    const cache = this.options.vms.mustCluster(ref);
+    const path = `/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/virtualmachineinstances/${encodeURIComponent(ref.name)}/${kind}`;
+    const url = new URL(path, cache.client.cluster.url);
+    url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
+    const tls: https.RequestOptions = { headers: {} };
+    await cache.client.kubeConfig.applyToHTTPSOptions(tls);
+    const label = `${kind === 'vnc' ? 'VNC' : 'Serial'} console of virtual machine ${ref.namespace}/${ref.name}`;
+    return new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(url, [VM_CONSOLE_PROTOCOL], { ...tls, handshakeTimeout: 10_000, perMessageDeflate: false } as any);
+      const onBrowserGone = () => ws.terminate();
+      browserSocket.once('close', onBrowserGone);
+      ws.once('open', () => {
+        browserSocket.off('close', onBrowserGone);
+        resolve(ws);
+      });
+      ws.once('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', c => {
+          text += c;
+        });
+        res.on('end', () => {
+          let status: any;
+          try {
+            status = JSON.parse(text);
+          } catch {
+            status = { message: text.trim() || `HTTP ${res.statusCode}` };
+          }
+          reject(toBackstageError(new KubernetesStatusError(res.statusCode ?? 500, status, ref.cluster), label));
+        });
+        res.on('error', reject);
+      });
+      ws.once('error', error => {
+        browserSocket.off('close', onBrowserGone);
+        reject(new ServiceUnavailableError(`${label} on cluster ${ref.cluster}: the cluster did not answer (${error.message})`));
+      });
+    });
+  }
+
+  private pipe(session: Session, ref: VmRef, kind: VmConsoleKind, credentials: BackstageCredentials, opened: number) {
+    const { browser, upstream } = session;
+    this.sessions.add(session);
+    const bytes = { toVm: 0, fromVm: 0 };
+    let closedBy: 'browser' | 'cluster' | 'broker' | undefined;
+
+    upstream.on('message', (data: RawData, isBinary) => {
+      bytes.fromVm += (data as Buffer).length ?? 0;
+      if (browser.readyState === WebSocket.OPEN) browser.send(data, { binary: isBinary });
+    });
+    browser.on('message', (data: RawData) => {
+      bytes.toVm += (data as Buffer).length ?? 0;
+      // virt-handler drops text frames: what a browser types goes on as binary
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: true });
+    });
+
+    const finish = (code: number, reason: string) => {
+      if (!this.sessions.delete(session)) return;
+      this.options.vms
+        .audited(`vm-${kind}-close`, ref, credentials, async () => {}, { console: kind, closedBy, code, reason, durationMs: Date.now() - opened, ...bytes })
+        .catch(e => this.options.logger.warn(`Console close of ${ref.namespace}/${ref.name} on ${ref.cluster} not audited: ${e}`));
+    };
+    upstream.on('close', (code, reason) => {
+      closedBy ??= 'cluster';
+      const text = reason.toString() || 'closed by the cluster';
+      // a real virt-handler drops the connection when the VM stops (1006): still a clean end for the browser
+      const forward = RESERVED_CLOSE_CODES.has(code) ? 1000 : code;
+      if (browser.readyState === WebSocket.OPEN || browser.readyState === WebSocket.CONNECTING) browser.close(forward, closeReason(text));
+      finish(code, text);
+    });
+    browser.on('close', (code, reason) => {
+      closedBy ??= 'browser';
+      if (upstream.readyState === WebSocket.OPEN) upstream.close(1000, 'browser closed the console');
+      else upstream.terminate();
+      finish(code, reason.toString());
+    });
+    upstream.on('error', e => this.options.logger.debug(`Console upstream of ${ref.namespace}/${ref.name} on ${ref.cluster}: ${e}`));
+    browser.on('error', e => this.options.logger.debug(`Console browser side of ${ref.namespace}/${ref.name} on ${ref.cluster}: ${e}`));
+  }
+
+  /** Open sessions, for shutdown and tests. */
+  get openSessions() {
+    return this.sessions.size;
+  }
+
+  close() {
+    for (const { browser, upstream } of [...this.sessions]) {
+      browser.close(1001, 'the portal is shutting down');
+      upstream.close(1001, 'the portal is shutting down');
+    }
+  }
+}
