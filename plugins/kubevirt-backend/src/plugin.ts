@@ -16,6 +16,8 @@ import { registerVmActions } from './actions/registerVmActions';
 import { ClusterCache, ClusterChange } from './cache/ClusterCache';
 import { ClusterClient } from './clusters/ClusterClient';
 import { ConsoleProxy } from './console/ConsoleProxy';
+import { readPrometheusConfig } from './metrics/prometheusConfig';
+import { VmMetrics } from './metrics/VmMetrics';
 import { readClusters } from './clusters/readClusters';
 import { createRouter } from './router';
 import { ClusterReads } from './service/ClusterReads';
@@ -108,7 +110,8 @@ export const kubevirtPlugin = createBackendPlugin({
         const consoles = new ConsoleProxy({ basePath: async () => new URL(await discovery.getBaseUrl('kubevirt')).pathname.replace(/\/$/, ''), auth, vms, logger });
         lifecycle.addShutdownHook(() => consoles.close());
         httpRouter.use(consoles.middleware() as any);
-        httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters }));
+        const metrics = new VmMetrics(vms, readPrometheusConfig(config));
+        httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters, metrics }));
         registerVmActions({ registry: actionsRegistry, vms, writes, visibilityPermission: kubevirtActionsPermission });
       },
     });

@@ -5,6 +5,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ClusterCache } from './cache/ClusterCache';
+import { VmMetrics } from './metrics/VmMetrics';
 import { ClusterReads } from './service/ClusterReads';
 import { VmService } from './service/VmService';
 import { VmWrites } from './service/VmWrites';
@@ -38,8 +39,9 @@ export function createRouter(options: {
   writes: VmWrites;
   reads: ClusterReads;
   clusters: Map<string, ClusterCache>;
+  metrics: VmMetrics;
 }) {
-  const { httpAuth, vms, writes, reads, clusters } = options;
+  const { httpAuth, vms, writes, reads, clusters, metrics } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   const queryDryRun = (req: express.Request) => req.query.dryRun === 'true' || req.query.dryRun === 'All';
@@ -134,6 +136,11 @@ export function createRouter(options: {
   router.post('/vms/:cluster/:namespace/:name/cancelMigration', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.status(202).json(await writes.cancelMigration(vmRef(req), req.body, credentials));
+  });
+
+  router.get('/vms/:cluster/:namespace/:name/metrics', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await metrics.get(vmRef(req), req.query, credentials));
   });
 
   // one request, no body of its own: start, stop, forceStop, restart, pause, unpause, migrate

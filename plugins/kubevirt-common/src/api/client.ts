@@ -24,10 +24,23 @@ import {
   VmListQuery,
   VmListResponse,
   VmRef,
+  MetricsRange,
+  VmMetricsResponse,
+  VmConsoleKind,
+  VM_CONSOLE_PROTOCOL,
+  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
 } from './types';
 
 const enc = encodeURIComponent;
 const vmPath = (ref: VmRef) => `/vms/${enc(ref.cluster)}/${enc(ref.namespace)}/${enc(ref.name)}`;
+/** base64url without padding, in the browser and in Node. */
+function base64url(text: string) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 const dryRunQuery = (options: { dryRun?: boolean }) => (options.dryRun ? '?dryRun=true' : '');
 
 /** The two things the client needs, as both Backstage's browser and backend APIs provide them. */
@@ -139,4 +152,22 @@ export class KubevirtApiClient {
   listGoldenImages(cluster: string) {
     return this.call<ItemsResponse<GoldenImageOption>>(`/clusters/${enc(cluster)}/goldenimages`);
   }
+
+  /** CPU, memory, network and storage series of a VM; 501 (NotImplementedError) when its cluster has no Prometheus. */
+  getVmMetrics(ref: VmRef, options: { range?: MetricsRange } = {}) {
+    return this.call<VmMetricsResponse>(`${vmPath(ref)}/metrics${options.range ? `?range=${enc(options.range)}` : ''}`);
+  }
+
+  /**
+   * The websocket URL and subprotocols of a VM's serial console or VNC:
+   * `new WebSocket(url, protocols)`, binary frames both ways. The token is the
+   * caller's Backstage token (identityApi.getCredentials()).
+   */
+  async consoleConnection(ref: VmRef, kind: VmConsoleKind, token: string) {
+    const base = await this.options.discoveryApi.getBaseUrl('kubevirt');
+    const url = `${base.replace(/^http/, 'ws')}${vmPath(ref)}/${kind}`;
+    const encoded = base64url(token);
+    return { url, protocols: [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${encoded}`] };
+  }
 }
+
