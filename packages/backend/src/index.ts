@@ -59,6 +59,8 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // KubeVirt VM broker
 backend.add(import('@internal/plugin-kubevirt-backend'));
+// KubeVirt VMs as catalog entities (catalog.providers.kubevirt)
+backend.add(import('@internal/plugin-catalog-backend-module-kubevirt'));
 
 // embedded KubeVirt cluster for local use (off unless kubevirtSimulator.autostart)
 backend.add(simulatorPlugin);

@@ -13,6 +13,7 @@ import { ServedComponent } from './vmToEntity';
 export class ComponentIndex {
   private byId = new Map<string, ServedComponent[]>();
   private loadedAt = 0;
+  private signature = '';
   private loading?: Promise<void>;
 
   constructor(
@@ -28,6 +29,12 @@ export class ComponentIndex {
     return this.byId.get(kubernetesId) ?? [{ ref: stringifyEntityRef({ kind: 'component', namespace: 'default', name: kubernetesId }) }];
   }
 
+  /** Changes whenever the index content does. */
+  get version(): string {
+    return this.signature;
+  }
+
+  /** Reloads the index if it is older than maxAgeMs (or always, with force). */
   async refresh(options: { force?: boolean } = {}) {
     if (!options.force && Date.now() - this.loadedAt < this.maxAgeMs) return;
     this.loading ??= this.load().finally(() => {
@@ -52,6 +59,7 @@ export class ComponentIndex {
         byId.set(id, [...(byId.get(id) ?? []), served(entity)]);
       }
       this.byId = byId;
+      this.signature = JSON.stringify([...byId].sort(([a], [b]) => a.localeCompare(b)));
       this.loadedAt = Date.now();
     } catch (error) {
       // VMs still get entities, with component refs from their label alone

@@ -62,6 +62,8 @@ export class KubevirtEntityProvider implements EntityProvider {
   private emitted: Emitted = new Map();
   /** Clusters whose entities in `emitted` are all of them (a full mutation listed them), not just deltas. */
   private complete = new Set<string>();
+  /** The component index the last full mutation used. */
+  private componentsAtFull = '';
   /** Mutations run one at a time, so an older full never overwrites a newer delta. */
   private queue: Promise<void> = Promise.resolve();
   private fullQueued = false;
@@ -98,6 +100,22 @@ export class KubevirtEntityProvider implements EntityProvider {
       id: `${this.getProviderName()}:full-mutation`,
       ...config.schedule,
       fn: () => this.full(),
+    });
+    // components come and go (or are not processed yet at startup): when the
+    // owners, systems or kubernetes-ids change, VM entities are recomputed
+    await scheduler.scheduleTask({
+      id: `${this.getProviderName()}:components`,
+      scope: 'local',
+      frequency: { seconds: 30 },
+      timeout: { minutes: 1 },
+      initialDelay: { seconds: 20 },
+      fn: async () => {
+        await this.components.refresh({ force: true });
+        if (this.complete.size && this.components.version !== this.componentsAtFull) {
+          logger.info('Components with backstage.io/kubernetes-id changed: recomputing VM entities');
+          await this.full();
+        }
+      },
     });
   }
 
@@ -194,6 +212,7 @@ export class KubevirtEntityProvider implements EntityProvider {
     const started = Date.now();
     const client = await this.client();
     const [{ items: clusters }] = await Promise.all([client.listClusters(), this.components.refresh({ force: true })]);
+    this.componentsAtFull = this.components.version;
     const next: Emitted = new Map();
     for (const configured of this.options.config.clusters ?? []) {
       if (!clusters.some(c => c.name === configured)) {
