@@ -21,21 +21,31 @@ export class OwnershipIndex {
     private readonly auth: AuthService,
     private readonly logger: LoggerService,
     private readonly maxAgeMs = 30_000,
+    private readonly missRefreshMs = 2_000,
   ) {}
 
   async ownersOf(kubernetesId: string | undefined): Promise<string[]> {
     await this.fresh();
+    if (kubernetesId && !this.owners.has(kubernetesId)) await this.fresh(this.missRefreshMs);
     return kubernetesId ? this.owners.get(kubernetesId) ?? [] : [];
   }
 
   /** The kubernetes-id an entity's VMs carry: its annotation, as the Kubernetes plugin reads it. */
   async kubernetesIdOf(entityRef: string): Promise<string | undefined> {
+    const ref = stringifyEntityRef(parseEntityRef(entityRef));
     await this.fresh();
-    return this.entityIds.get(stringifyEntityRef(parseEntityRef(entityRef)));
+    if (!this.entityIds.has(ref)) await this.fresh(this.missRefreshMs);
+    return this.entityIds.get(ref);
   }
 
-  private fresh() {
-    if (!this.loaded || Date.now() - this.lastLoad > this.maxAgeMs) {
+  /**
+   * A kubernetes-id the index does not know (the catalog was still loading
+   * when it was read, or a template just registered the component) is looked
+   * up again after `missRefreshMs` instead of waiting out `maxAgeMs`, so owners
+   * get their rights on new components within seconds.
+   */
+  private fresh(maxAgeMs = this.maxAgeMs) {
+    if (!this.loaded || Date.now() - this.lastLoad > maxAgeMs) {
       this.lastLoad = Date.now();
       const previous = this.loaded;
       this.loaded = this.load().catch(error => {
