@@ -74,6 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     history.clear();
     history.backfill(store, Math.max(10_000, 10 * stageDelayMs));
   };
+  const consoles = new ConsoleServer(store, defaultUsers, faults, vmi => history.startOf(vmi.metadata.namespace!, vmi.metadata.name, vmi.metadata.uid!));
   const seed = () => {
     store.clear();
     if (options.seed === 'none') seedBase(store);
@@ -109,7 +110,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }, 500);
     };
   }
-  const consoles = new ConsoleServer(store, defaultUsers, faults);
   const reset = async () => {
     faults.clear();
     consoles.closeAll('simulator reset');

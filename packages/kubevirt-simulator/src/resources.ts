@@ -197,5 +197,5 @@ export function apiResourceList(group: string, version: string) {
 /** KubeVirt's aggregated subresource group: discovery lists only names. */
 export const kubevirtSubresources = {
   virtualmachines: ['start', 'stop', 'restart', 'migrate', 'addvolume', 'removevolume'],
-  virtualmachineinstances: ['pause', 'unpause', 'softreboot', 'addvolume', 'removevolume'],
+  virtualmachineinstances: ['pause', 'unpause', 'softreboot', 'addvolume', 'removevolume', 'console', 'vnc', 'vnc/screenshot'],
 };

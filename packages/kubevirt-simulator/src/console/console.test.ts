@@ -136,6 +136,15 @@ describe('VMI serial console', () => {
     t.type('ip a\r');
     expect(await t.waitFor('$ ', from)).toContain(`inet ${vmi.status.interfaces[0].ipAddress}/24`);
 
+    // seeded VMs have been up as long as their metrics say: over an hour
+    from = t.text().length;
+    t.type('uptime\r');
+    expect(await t.waitFor('$ ', from)).toMatch(/ up \d+:\d\d, {2}1 user, {2}load average: /);
+
+    from = t.text().length;
+    t.type('cat /etc/os-release | grep -i pretty\r');
+    expect(await t.waitFor('$ ', from)).toBe('cat /etc/os-release | grep -i pretty\r\nPRETTY_NAME="Fedora Linux 41 (Cloud Edition)"\r\n[fedora@payments-db-0 ~]$ ');
+
     from = t.text().length;
     t.type('exit\r');
     expect(await t.waitFor('payments-db-0 login: ', from)).toContain('logout');

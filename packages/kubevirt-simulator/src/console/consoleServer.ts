@@ -121,6 +121,8 @@ export class ConsoleServer {
     private readonly store: Store,
     private readonly users: Record<string, UserInfo>,
     private readonly faults: FaultController,
+    /** When the guest booted, if known better than the VMI's Running time (seeded VMs have run for a while). */
+    private readonly bootTime: (vmi: KubeObject) => number | undefined = () => undefined,
   ) {
     this.unsubscribe = store.subscribe(e => this.onStoreEvent(e));
   }
@@ -202,11 +204,15 @@ export class ConsoleServer {
     let guest = this.guests.get(uid);
     if (!guest) {
       const { namespace, name } = vmi.metadata;
-      let last = guestInfoOf(vmi);
+      const describe = (o: KubeObject) => {
+        const facts = guestInfoOf(o);
+        return { ...facts, bootTime: this.bootTime(o) ?? facts.bootTime };
+      };
+      let last = describe(vmi);
       // the guest reads its VMI at each command (IP, uptime), and keeps the last view once it is gone
       const info = () => {
         const current = this.store.get(vmiType, namespace, name);
-        if (current?.metadata.uid === uid) last = guestInfoOf(current);
+        if (current?.metadata.uid === uid) last = describe(current);
         return last;
       };
       guest = { uid, serial: new GuestShell(info, 'ttyS0'), tty1: new GuestShell(info, 'tty1') };

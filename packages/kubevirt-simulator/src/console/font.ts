@@ -1,6 +1,7 @@
 /**
  * A 5x7 bitmap font for printable ASCII, drawn for the simulator: each glyph
- * is seven rows of five bits, the leftmost pixel in the 0x10 bit.
+ * is seven rows of five bits, the leftmost pixel in the 0x10 bit, and two
+ * more rows below the baseline for the letters with descenders.
  */
 const GLYPHS = `
 20 00 00 00 00 00 00 00|21 04 04 04 04 04 00 04|22 0a 0a 00 00 00 00 00|23 0a 0a 1f 0a 1f 0a 0a
@@ -20,22 +21,22 @@ const GLYPHS = `
 58 11 11 0a 04 0a 11 11|59 11 11 11 0a 04 04 04|5a 1f 01 02 04 08 10 1f|5b 0e 08 08 08 08 08 0e
 5c 00 10 08 04 02 01 00|5d 0e 02 02 02 02 02 0e|5e 04 0a 11 00 00 00 00|5f 00 00 00 00 00 00 1f
 60 08 04 02 00 00 00 00|61 00 00 0e 01 0f 11 0f|62 10 10 16 19 11 11 1e|63 00 00 0e 10 10 11 0e
-64 01 01 0d 13 11 11 0f|65 00 00 0e 11 1f 10 0e|66 06 09 08 1c 08 08 08|67 00 0f 11 11 0f 01 0e
-68 10 10 16 19 11 11 11|69 04 00 0c 04 04 04 0e|6a 02 00 06 02 02 12 0c|6b 10 10 12 14 18 14 12
+64 01 01 0d 13 11 11 0f|65 00 00 0e 11 1f 10 0e|66 06 09 08 1c 08 08 08|67 00 00 0f 11 11 11 0f 01 0e
+68 10 10 16 19 11 11 11|69 04 00 0c 04 04 04 0e|6a 02 00 06 02 02 02 02 12 0c|6b 10 10 12 14 18 14 12
 6c 0c 04 04 04 04 04 0e|6d 00 00 1a 15 15 11 11|6e 00 00 16 19 11 11 11|6f 00 00 0e 11 11 11 0e
-70 00 00 1e 11 1e 10 10|71 00 00 0d 13 0f 01 01|72 00 00 16 19 10 10 10|73 00 00 0e 10 0e 01 1e
+70 00 00 1e 11 11 11 1e 10 10|71 00 00 0f 11 11 11 0f 01 01|72 00 00 16 19 10 10 10|73 00 00 0e 10 0e 01 1e
 74 08 08 1c 08 08 09 06|75 00 00 11 11 11 13 0d|76 00 00 11 11 11 0a 04|77 00 00 11 11 15 15 0a
-78 00 00 11 0a 04 0a 11|79 00 00 11 11 0f 01 0e|7a 00 00 1f 02 04 08 1f|7b 02 04 04 08 04 04 02
+78 00 00 11 0a 04 0a 11|79 00 00 11 11 11 11 0f 01 0e|7a 00 00 1f 02 04 08 1f|7b 02 04 04 08 04 04 02
 7c 04 04 04 04 04 04 04|7d 08 04 04 02 04 04 08|7e 00 00 08 15 02 00 00`;
 
 export const GLYPH_WIDTH = 5;
-export const GLYPH_HEIGHT = 7;
+export const GLYPH_HEIGHT = 9;
 
 const glyphs = new Map<number, number[]>(
   GLYPHS.trim()
     .split(/[|\n]/)
     .map(entry => entry.trim().split(' ').map(h => parseInt(h, 16)))
-    .map(([code, ...rows]) => [code, rows]),
+    .map(([code, ...rows]) => [code, [...rows, 0, 0].slice(0, GLYPH_HEIGHT)]),
 );
 
 /** The rows of a character's glyph ('?' for what the font lacks). */

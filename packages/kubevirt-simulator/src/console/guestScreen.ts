@@ -17,7 +17,7 @@ const WHITE: Rgb = [255, 255, 255];
 const BAND_HEIGHT = 64;
 const SCALE = 2;
 const CELL_W = 12;
-const CELL_H = 18;
+const CELL_H = 20;
 const ORIGIN_X = 8;
 const ORIGIN_Y = BAND_HEIGHT + 8;
 

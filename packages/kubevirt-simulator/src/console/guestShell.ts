@@ -14,7 +14,7 @@ type Listener = (output: string) => void;
 
 const CLEAR = '\x1b[H\x1b[2J';
 const ROOT_DIRS = 'afs  bin  boot  dev  etc  home  lib  lib64  media  mnt  opt  proc  root  run  sbin  srv  sys  tmp  usr  var';
-const HELP = ['whoami', 'hostname', 'uname [-a|-r|-n|-m]', 'uptime', 'cat /etc/os-release', 'ip a', 'echo', 'ls', 'pwd', 'date', 'nproc', 'free', 'clear', 'exit'];
+const HELP = ['whoami', 'hostname', 'uname [-a|-r|-n|-m]', 'uptime', 'cat /etc/os-release', 'ip a', 'echo', 'ls', 'pwd', 'date', 'nproc', 'free', 'clear', 'exit', '| grep|head|wc -l'];
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -58,6 +58,27 @@ function ipAddr(info: GuestInfo): string[] {
     `    link/ether ${mac} brd ff:ff:ff:ff:ff:ff`,
     ...(info.ip ? [`    inet ${info.ip}/24 brd ${info.ip.replace(/\.\d+$/, '.255')} scope global dynamic eth0`, '       valid_lft 86313548sec preferred_lft 86313548sec'] : []),
   ];
+}
+
+/** The end of a pipeline: grep [-i] [-v], head [-n N], wc -l. */
+function pipe(lines: string[], command: string): string[] {
+  const [cmd, ...args] = command.split(/\s+/).filter(Boolean);
+  const flags = args.filter(a => a.startsWith('-'));
+  const operands = args.filter(a => !a.startsWith('-'));
+  if (cmd === 'grep') {
+    if (!operands[0]) return ['Usage: grep [OPTION]... PATTERNS [FILE]...'];
+    const pattern = operands[0].replace(/^(["'])(.*)\1$/, '$2');
+    const ignoreCase = flags.includes('-i');
+    const invert = flags.includes('-v');
+    return lines.filter(l => (ignoreCase ? l.toLowerCase().includes(pattern.toLowerCase()) : l.includes(pattern)) !== invert);
+  }
+  if (cmd === 'head') {
+    const count = args.includes('-n') ? args[args.indexOf('-n') + 1] : flags.find(f => /^-\d+$/.test(f))?.slice(1);
+    const n = Number(count ?? 10);
+    return lines.slice(0, n);
+  }
+  if (cmd === 'wc' && flags.includes('-l')) return [String(lines.length)];
+  return [`-bash: ${cmd ?? ''}: command not found`];
 }
 
 /**
@@ -206,8 +227,10 @@ export class GuestShell {
       this.emit(`Last login: ${unixDate(new Date(this.info().bootTime))} on ${this.tty}\r\n${this.prompt()}`);
       return;
     }
-    const out = this.run(line.trim());
+    const [first, ...filters] = line.split('|').map(part => part.trim());
+    let out = filters.length && !first ? [`-bash: syntax error near unexpected token \`|'`] : this.run(first);
     if (out === null) return;
+    for (const filter of filters) out = pipe(out, filter);
     this.emit(out.map(l => `${l}\r\n`).join('') + this.prompt());
   }
 

@@ -58,6 +58,11 @@ export class VmHistory {
     return out;
   }
 
+  /** When the VMI with this uid started, as the metrics tell it (backdated for seeded VMs). */
+  startOf(namespace: string, name: string, uid: string): number | undefined {
+    return this.boots.get(`${namespace}/${name}`)?.find(b => b.uid === uid)?.start;
+  }
+
   /** After a seed, a reset or a restore: running VMs have been up for a while. */
   backfill(store: Store, startWindowMs: number) {
     const now = this.now();
