@@ -205,6 +205,27 @@ describe('VMI serial console', () => {
     expect(plain.json.message).toContain('not using the websocket protocol');
   });
 
+  it('holds input while the VMI is paused and runs it on unpause', async () => {
+    const t = await openTerminal(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/console`);
+    await login(t);
+    expect(await put(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/pause`)).toBe(200);
+    const from = t.text().length;
+    t.type('hostname\r');
+    await new Promise(r => setTimeout(r, 300));
+    expect(t.text().length).toBe(from);
+    expect(await put(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/unpause`)).toBe(200);
+    expect(await t.waitFor('$ ', from)).toBe('hostname\r\npayments-db-0\r\n[fedora@payments-db-0 ~]$ ');
+    t.ws.close(1000);
+  });
+
+  it('drops the connection when the cluster goes down (fault)', async () => {
+    const t = await openTerminal(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/console`);
+    await t.waitFor('login: ');
+    sim.faults.set({ down: true });
+    expect((await t.closed).code).toBe(1006);
+    sim.faults.clear();
+  });
+
   it('closes with a close frame when the VM is stopped', async () => {
     const t = await openTerminal(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/console`);
     await login(t);

@@ -70,6 +70,9 @@ export function keysymToInput(keysym: number, ctrl: boolean): string | undefined
 
 const isControl = (keysym: number) => keysym === 0xffe3 || keysym === 0xffe4;
 
+const isPaused = (vmi: KubeObject) =>
+  (vmi.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Paused' && c.status === 'True');
+
 const sessionKey = (kind: ConsoleKind, namespace: string, name: string) => `${kind}:${namespace}/${name}`;
 
 function toBuffer(data: WebSocket.RawData): Buffer {
@@ -124,7 +127,15 @@ export class ConsoleServer {
     /** When the guest booted, if known better than the VMI's Running time (seeded VMs have run for a while). */
     private readonly bootTime: (vmi: KubeObject) => number | undefined = () => undefined,
   ) {
-    this.unsubscribe = store.subscribe(e => this.onStoreEvent(e));
+    const unsubscribe = store.subscribe(e => this.onStoreEvent(e));
+    // a cluster that goes down takes its connections with it (no close frame)
+    const detach = faults.onDropWatches(() => {
+      if (faults.isDown()) for (const ws of this.wss.clients) ws.terminate();
+    });
+    this.unsubscribe = () => {
+      unsubscribe();
+      detach();
+    };
   }
 
   static matches(url: string | undefined) {
@@ -216,6 +227,9 @@ export class ConsoleServer {
         return last;
       };
       guest = { uid, serial: new GuestShell(info, 'ttyS0'), tty1: new GuestShell(info, 'tty1') };
+      const paused = isPaused(vmi);
+      guest.serial.setPaused(paused);
+      guest.tty1.setPaused(paused);
       this.guests.set(uid, guest);
     }
     return guest;
@@ -284,7 +298,13 @@ export class ConsoleServer {
     if (e.object.kind !== 'VirtualMachineInstance') return;
     const vmi = e.object;
     const gone = e.type === 'DELETED';
-    if (!gone && !vmi.metadata.deletionTimestamp && vmi.status?.phase === 'Running') return;
+    if (!gone && !vmi.metadata.deletionTimestamp && vmi.status?.phase === 'Running') {
+      const guest = this.guests.get(vmi.metadata.uid!);
+      const paused = isPaused(vmi);
+      guest?.serial.setPaused(paused);
+      guest?.tty1.setPaused(paused);
+      return;
+    }
     const reason = gone || vmi.metadata.deletionTimestamp ? 'VMI stopped' : `VMI is ${vmi.status?.phase ?? 'not running'}`;
     for (const kind of ['console', 'vnc'] as const) {
       const session = this.sessions.get(sessionKey(kind, vmi.metadata.namespace!, vmi.metadata.name));

@@ -94,6 +94,7 @@ export class GuestShell {
   private escape = 0;
   private lastWasCr = false;
   private readonly listeners = new Set<Listener>();
+  private frozen?: string;
 
   constructor(
     private readonly info: () => GuestInfo,
@@ -119,7 +120,22 @@ export class GuestShell {
     else this.showLogin();
   }
 
+  /** A paused guest runs nothing: input waits in the serial line's buffer until it resumes. */
+  setPaused(paused: boolean) {
+    if (paused) {
+      this.frozen = this.frozen ?? '';
+      return;
+    }
+    const queued = this.frozen;
+    this.frozen = undefined;
+    if (queued) this.input(queued);
+  }
+
   input(data: string) {
+    if (this.frozen !== undefined) {
+      this.frozen += data;
+      return;
+    }
     let echo = '';
     const flush = () => {
       if (echo) this.emit(echo);
