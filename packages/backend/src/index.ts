@@ -12,6 +12,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// kubevirt:vm:* actions (through the broker, as the user) and kubevirt:catalog:register-local
+backend.add(import('@internal/plugin-scaffolder-backend-module-kubevirt'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

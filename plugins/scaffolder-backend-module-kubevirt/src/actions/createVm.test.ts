@@ -107,13 +107,14 @@ describe('kubevirt:vm:create against the broker and the simulator', () => {
     ['an invalid name', { name: 'Bad_Name' }, /Invalid VM name "Bad_Name"/],
     ['an unknown instancetype', { instancetype: 'u9.huge' }, /rejected as invalid: .*no instancetype named u9.huge on cluster east/],
     ['an unknown golden image', { image: 'kubevirt-os-images/windows-95' }, /no golden image \(DataSource\) kubevirt-os-images\/windows-95 on cluster east/],
+    ['an unknown golden image, no preference', { image: 'kubevirt-os-images/windows-95', preference: undefined }, /no such golden image on cluster east \(known: .*kubevirt-os-images\/fedora/],
     ['a too large disk', { diskSize: '100Ti' }, /diskSize: must be between 1Gi and 4Ti/],
     ['an invalid SSH key', { sshPublicKey: 'not a key' }, /sshPublicKey: must be one OpenSSH public key/],
     ['both instancetype and cpu', { cpu: 2, memory: '4Gi' }, /either instancetype or cpu and memory/],
     ['an owner a label cannot hold', { owner: 'user:development/guest' }, /can only name a group of namespace default/],
     ['a service without kubernetes-id', { service: 'component:default/no-k8s-id' }, /has no backstage.io\/kubernetes-id annotation/],
   ])('bad input (%s): clear error, nothing half-created', async (_what, extra, message) => {
-    const name = `vm-bad-${Object.keys(extra)[0].toLowerCase()}`;
+    const name = `vm-bad-${Object.keys(extra).join('-').toLowerCase()}`;
     const { ctx } = actionContext(input(name, extra));
     await expect(action.handler(ctx as any)).rejects.toThrow(message);
     await nothingCreated(east, (extra as { name?: string }).name ?? name);
@@ -138,10 +139,16 @@ describe('kubevirt:vm:create against the broker and the simulator', () => {
   });
 
   it('waitForReady false with runStrategy Halted: returns at once with the VM as it is', async () => {
-    const { ctx, outputs } = actionContext(input('vm-halted', { runStrategy: 'Halted', waitForReady: false, service: undefined, kubernetesId: 'payments-api' }));
+    const { ctx, outputs } = actionContext(
+      input('vm-halted', { runStrategy: 'Halted', waitForReady: false, service: undefined, kubernetesId: 'payments-api', image: 'kubevirt-os-images/ubuntu', preference: undefined }),
+    );
     await action.handler(ctx as any);
     expect(outputs()).toMatchObject({ name: 'vm-halted', dryRun: false });
-    expect((await adminGet(east, vmPath('payments', 'vm-halted'))).body.spec.runStrategy).toBe('Halted');
+    const vm = (await adminGet(east, vmPath('payments', 'vm-halted'))).body;
+    expect(vm.spec.runStrategy).toBe('Halted');
+    // no preference given: the golden image's default one
+    const source = (await adminGet(east, '/apis/cdi.kubevirt.io/v1beta1/namespaces/kubevirt-os-images/datasources/ubuntu')).body;
+    expect(vm.spec.preference.name).toBe(source.metadata.labels['instancetype.kubevirt.io/default-preference']);
   });
 });
 

@@ -68,6 +68,22 @@ async function kubernetesIdOf(catalog: CatalogService, service: string, credenti
   return id;
 }
 
+/** A golden image names the preference (OS defaults) it is meant for; used when the template gives none. */
+async function defaultPreference(client: KubevirtApiClient, ref: VmRef, image: { name: string; namespace: string }) {
+  let items;
+  try {
+    ({ items } = await client.listGoldenImages(ref.cluster));
+  } catch (error) {
+    throw new KubevirtActionError('create', ref, error);
+  }
+  const found = items.find(i => i.name === image.name && i.namespace === image.namespace);
+  if (!found) {
+    const known = items.map(i => `${i.namespace}/${i.name}`).join(', ') || 'none';
+    throw new InputError(`Invalid image "${image.namespace}/${image.name}": no such golden image on cluster ${ref.cluster} (known: ${known})`);
+  }
+  return found.defaultPreference;
+}
+
 /** After a 409 the broker's cache may lag the cluster for a moment: read until the VM shows. */
 async function readExisting(client: KubevirtApiClient, ref: VmRef, intervalMs: number, signal?: AbortSignal) {
   return (await pollUntil<VmDetail | undefined>({
@@ -136,6 +152,9 @@ export function createVmCreateAction(deps: KubevirtActionDeps) {
       // never log the request itself: it carries the SSH key and user data
       const request = toCreateRequest({ ...input, kubernetesId });
       const client = deps.kubevirt.forCredentials(credentials);
+      if (!request.preference && 'goldenImage' in request.image) {
+        request.preference = await defaultPreference(client, ref, request.image.goldenImage);
+      }
       const outputs = (summary: { uid: string; ipAddresses: string[]; status: string }, dryRun: boolean) => {
         ctx.output('name', ref.name);
         ctx.output('namespace', ref.namespace);
