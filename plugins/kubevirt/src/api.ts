@@ -17,6 +17,8 @@ export type KubevirtApi = Pick<
   | 'addVolume'
   | 'removeVolume'
   | 'cancelMigration'
+  | 'getVmMetrics'
+  | 'consoleConnection'
 >;
 
 export const kubevirtApiRef = createApiRef<KubevirtApi>().with({

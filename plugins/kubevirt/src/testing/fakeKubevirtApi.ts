@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { VmDetail, VmOperation, vmOperations, VmRef, VmSummary } from '@internal/plugin-kubevirt-common';
 import { KubevirtApi } from '../api';
+import { metricsFixture } from '../components/metrics/metricsFixture';
 
 /** Every operation: what a vm-admin sees. */
 export const allOperations: VmOperation[] = [...vmOperations];
@@ -147,6 +148,11 @@ export function fakeKubevirtApi(initial: VmDetail) {
       set({}, { migrations: current.migrations.map(m => ({ ...m, active: false, phase: 'Failed' })) });
       return { accepted: true, dryRun: false };
     }),
+    getVmMetrics: jest.fn(async (ref: VmRef) => metricsFixture(ref, { empty: current.summary.status !== 'Running' })),
+    consoleConnection: jest.fn(async (ref: VmRef, kind: string, token: string) => ({
+      url: `ws://localhost:7007/api/kubevirt/vms/${ref.cluster}/${ref.namespace}/${ref.name}/${kind}`,
+      protocols: ['plain.kubevirt.io', `base64url.bearer.authorization.backstage.io.${token}`],
+    })),
   };
   return { api: api as typeof api & KubevirtApi, current: () => current, set };
 }

@@ -41,7 +41,7 @@ describe('VmDetails', () => {
     expect(within(screen.getByRole('table', { name: 'Conditions' })).getByText('Ready')).toBeInTheDocument();
   });
 
-  it('has tabs for disks, NICs, snapshots, events, YAML, and marked places for console and metrics', async () => {
+  it('has tabs for disks, NICs, snapshots, events, YAML, console and metrics', async () => {
     renderVm();
     expect(await openTab('Disks')).toHaveTextContent('quay.io/containerdisks/fedora:41');
     const nics = await openTab('Network interfaces');
@@ -54,8 +54,9 @@ describe('VmDetails', () => {
     expect(events).toHaveTextContent('0/3 nodes are available');
     const yamlTab = await openTab('YAML');
     await waitFor(() => expect(yamlTab).toHaveTextContent('kind: VirtualMachine'));
-    expect(await openTab('Console')).toHaveTextContent('Console: coming soon');
-    expect(await openTab('Metrics')).toHaveTextContent('Metrics: coming soon');
+    expect(await openTab('Console')).toHaveTextContent('Connect Serial console');
+    const metrics = await openTab('Metrics');
+    await waitFor(() => expect(metrics).toHaveTextContent('CPU'));
   });
 
   it('hot-plugs a disk and removes it again, each with progress until the cluster shows it', async () => {

@@ -7,6 +7,8 @@ import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { VmToolbar } from '../actions/VmToolbar';
+import { ConsoleTab } from '../console/ConsoleTab';
+import { MetricsTab } from '../metrics/MetricsTab';
 import { isNotFound } from '../errors';
 import { useVmListLink } from '../links';
 import { VmStatus } from '../VmStatus';
@@ -14,7 +16,6 @@ import { DisksTab } from './DisksTab';
 import { EventsTab } from './EventsTab';
 import { NetworkTab } from './NetworkTab';
 import { OverviewTab } from './OverviewTab';
-import { PlaceholderTab } from './PlaceholderTab';
 import { SnapshotsTab } from './SnapshotsTab';
 import { useVmDetail } from './useVmDetail';
 import { YamlTab } from './YamlTab';
@@ -91,12 +92,8 @@ export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () =
         {tab === 'Snapshots' && <SnapshotsTab detail={detail} onChange={reload} />}
         {tab === 'Events' && <EventsTab detail={detail} />}
         {tab === 'YAML' && <YamlTab detail={detail} onSaved={reload} />}
-        {tab === 'Console' && (
-          <PlaceholderTab title="Console" description="The VNC and serial console of the VM will open here; it comes with the console issue." />
-        )}
-        {tab === 'Metrics' && (
-          <PlaceholderTab title="Metrics" description="CPU, memory, disk and network charts of the VM will show here; they come with the metrics issue." />
-        )}
+        {tab === 'Console' && <ConsoleTab detail={detail} />}
+        {tab === 'Metrics' && <MetricsTab detail={detail} />}
       </Box>
     </>
   );
