@@ -14,7 +14,8 @@ import { SignalWatch, useSignalRefresh } from '../useSignalRefresh';
 import { VmStatus } from '../VmStatus';
 import { VmFilterValues, VmFilters } from './VmFilters';
 
-const nowrap = { whiteSpace: 'nowrap' } as const;
+// a fresh object per column: core-components' Table writes fontWeight into a highlighted column's cellStyle
+const nowrap = () => ({ whiteSpace: 'nowrap' as const });
 
 export function age(created?: string) {
   if (!created) return '';
@@ -99,6 +100,7 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
   // react-use keeps the last value while a refetch runs: the table never blinks
   const shown = list.value;
   const clusterStates = new Map((shown?.clusters ?? []).map(c => [c.name, c]));
+  const knownClusters = clusterList.value?.items ?? shown?.clusters ?? [];
 
   const changeFilters = useCallback((f: VmFilterValues) => {
     setFilters(f);
@@ -106,18 +108,20 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
   }, []);
 
   const allColumns: TableColumn<VmSummary>[] = [
-    { title: 'Status', field: 'status', render: vm => <VmStatus status={vm.status} />, cellStyle: nowrap },
+    { title: 'Status', field: 'status', render: vm => <VmStatus status={vm.status} />, cellStyle: nowrap() },
     {
       title: 'Name',
       field: 'name',
       highlight: true,
-      cellStyle: nowrap,
+      cellStyle: nowrap(),
       render: vm => (vmLink ? <Link to={vmLink(vm)}>{vm.name}</Link> : vm.name),
     },
     {
       title: 'Cluster',
       field: 'cluster',
-      cellStyle: nowrap,
+      // with one cluster the column says nothing and costs the width the row menu needs
+      hidden: knownClusters.length <= 1,
+      cellStyle: nowrap(),
       render: vm => {
         const state = clusterStates.get(vm.cluster);
         if (!state || state.state === 'synced') return vm.cluster;
@@ -132,20 +136,31 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
       },
     },
     { title: 'Namespace', field: 'namespace' },
-    { title: 'Node', field: 'node', emptyValue: '—', sorting: false },
+    { title: 'Node', field: 'node', emptyValue: '—', sorting: false, cellStyle: nowrap() },
     { title: 'vCPU', field: 'cpu', type: 'numeric', sorting: false, emptyValue: '—' },
-    { title: 'Memory', field: 'memory', sorting: false, emptyValue: '—' },
-    { title: 'OS', field: 'os', sorting: false, emptyValue: '—' },
-    { title: 'IP', cellStyle: nowrap, sorting: false, render: vm => vm.ipAddresses.join(', ') || '—' },
+    { title: 'Memory', field: 'memory', sorting: false, emptyValue: '—', cellStyle: nowrap() },
+    {
+      title: 'OS',
+      field: 'os',
+      sorting: false,
+      emptyValue: '—',
+      // guest agents report long names ("Fedora Linux 41 (Cloud Edition)"): one line, full name on hover
+      render: vm => (
+        <span title={vm.os} style={{ display: 'inline-block', maxWidth: 160, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' }}>
+          {vm.os ?? '—'}
+        </span>
+      ),
+    },
+    { title: 'IP', cellStyle: nowrap(), sorting: false, render: vm => vm.ipAddresses.join(', ') || '—' },
     { title: 'Age', field: 'created', render: vm => age(vm.created) },
-    { title: 'Actions', sorting: false, render: vm => <VmActionsMenu vm={vm} onChange={refresh} /> },
+    { title: '', sorting: false, render: vm => <VmActionsMenu vm={vm} onChange={refresh} /> },
   ];
   const columns = allColumns.map(c => (c.field && sortable[c.field as string] === sort.key ? { ...c, defaultSort: sort.order } : c));
 
   return (
     <>
       {shown && <ClusterWarnings clusters={shown.clusters} />}
-      <VmFilters value={filters} onChange={changeFilters} clusters={clusterList.value?.items ?? shown?.clusters ?? []} />
+      <VmFilters value={filters} onChange={changeFilters} clusters={knownClusters} />
       {list.error && <ResponseErrorPanel error={list.error} />}
       {(shown?.items ?? []).map(vm => (
         <SignalWatch key={`${vm.cluster}/${vm.namespace}/${vm.name}`} channel={kubevirtSignalChannels.vm(vm)} onSignal={onRowSignal} />

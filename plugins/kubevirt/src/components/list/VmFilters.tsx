@@ -48,6 +48,7 @@ export const VmFilters = ({
       />
       <TextField
         select
+        id="kubevirt-filter-cluster"
         label="Cluster"
         value={value.cluster ?? ''}
         onChange={e => onChange({ ...value, cluster: e.target.value || undefined })}
@@ -71,6 +72,7 @@ export const VmFilters = ({
       />
       <TextField
         select
+        id="kubevirt-filter-status"
         label="Status"
         value={value.status}
         onChange={e => onChange({ ...value, status: e.target.value as unknown as string[] })}

@@ -1,6 +1,10 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { VM_OWNER_KEYS, VmDetail } from '@internal/plugin-kubevirt-common';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import useAsync from 'react-use/esm/useAsync';
+import { VM_OWNER_KEYS, VmDetail, vmEntityRef } from '@internal/plugin-kubevirt-common';
+import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -20,14 +24,41 @@ interface Condition {
 
 const anyOf = (o: unknown) => (o ?? {}) as any;
 
-/** The owner of a VM as the catalog provider reads it: the annotation (an entity ref) wins over the label (a group). */
+/** The owner of a VM as the catalog provider reads it: annotations before labels, each a ref that defaults to a group. */
 function ownerOf(detail: VmDetail): string | undefined {
   const s = detail.summary;
-  const [annotationKey, labelKey] = VM_OWNER_KEYS;
-  const byAnnotation = s.annotations?.[annotationKey] ?? s.annotations?.[labelKey];
-  if (byAnnotation) return byAnnotation.includes(':') ? byAnnotation : `group:default/${byAnnotation}`;
-  const byLabel = s.labels[annotationKey] ?? s.labels[labelKey];
-  return byLabel ? `group:default/${byLabel}` : undefined;
+  for (const values of [s.annotations ?? {}, s.labels]) {
+    for (const key of VM_OWNER_KEYS) {
+      if (!values[key]) continue;
+      try {
+        return stringifyEntityRef(parseEntityRef(values[key], { defaultKind: 'group', defaultNamespace: 'default' }));
+      } catch {
+        // not an entity ref: the provider ignores it too
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The VM's catalog entity and owner: the entity the catalog provider emits
+ * for the VM, else the owner of the component it serves. Without a catalog
+ * in the app (or when it has neither) this stays empty and the VM's labels
+ * speak.
+ */
+function useCatalogOwner(detail: VmDetail) {
+  const catalogApi = useApiHolder().get(catalogApiRef);
+  const s = detail.summary;
+  return useAsync(async () => {
+    if (!catalogApi) return undefined;
+    const ref = vmEntityRef(s);
+    const vmEntity = await catalogApi.getEntityByRef(ref).catch(() => undefined);
+    if (vmEntity) return { ref, owner: (vmEntity.spec as { owner?: string })?.owner };
+    if (!s.kubernetesId) return undefined;
+    const component = await catalogApi.getEntityByRef(`component:default/${s.kubernetesId}`).catch(() => undefined);
+    const owner = (component?.spec as { owner?: string } | undefined)?.owner;
+    return owner ? { ref: undefined, owner: stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' })) } : undefined;
+  }, [catalogApi, s.cluster, s.namespace, s.name, s.kubernetesId]);
 }
 
 export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
@@ -35,7 +66,9 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
   const vmi = anyOf(detail.vmi);
   const conditions: Condition[] = anyOf(detail.vm).status?.conditions ?? [];
   const guest = vmi.status?.guestOSInfo;
-  const owner = ownerOf(detail);
+  const catalogEntity = useCatalogOwner(detail);
+  // the catalog provider's answer (VM entity, else the component) wins over the VM's own labels
+  const owner = catalogEntity.value?.owner ?? ownerOf(detail);
   const metadata: Record<string, unknown> = {
     status: <VmStatus status={s.status} />,
     ready: s.ready ? 'Yes' : 'No',
@@ -47,12 +80,13 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
     namespace: s.namespace,
     instancetype: s.instancetype ?? '—',
     preference: s.preference ?? '—',
-    vCPU: s.cpu ?? '—',
+    'virtual CPUs': s.cpu ?? '—',
     memory: s.memory ?? '—',
     'run strategy': s.runStrategy ?? '—',
     created: s.created ? new Date(s.created).toLocaleString() : '—',
     component: s.kubernetesId ? <EntityRefLink entityRef={`component:default/${s.kubernetesId}`} /> : '—',
     owner: owner ? <EntityRefLink entityRef={owner} /> : '—',
+    ...(catalogEntity.value?.ref ? { 'catalog entity': <EntityRefLink entityRef={catalogEntity.value.ref} /> } : {}),
   };
   return (
     <Grid container spacing={3}>
@@ -89,6 +123,7 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
           )}
         </InfoCard>
         {(detail.migrations.length > 0 || detail.launcherPods.length > 0) && (
+          <Box mt={3}>
           <InfoCard title="Placement">
             <StructuredMetadataTable
               metadata={{
@@ -101,6 +136,7 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
               }}
             />
           </InfoCard>
+          </Box>
         )}
       </Grid>
     </Grid>

@@ -15,9 +15,9 @@ export const VmPage = () => {
     <Content>
       <Breadcrumbs aria-label="breadcrumb" style={{ marginBottom: 16 }}>
         {list !== undefined ? <Link to={list}>Virtual machines</Link> : <Typography>Virtual machines</Typography>}
-        <Typography>{cluster}</Typography>
-        <Typography>{namespace}</Typography>
-        <Typography color="textPrimary">{name}</Typography>
+        <Typography color="textPrimary">
+          {cluster} / {namespace} / {name}
+        </Typography>
       </Breadcrumbs>
       <VmDetails vmRef={vmRef} onDeleted={() => list !== undefined && navigate(list)} />
     </Content>
