@@ -70,4 +70,15 @@ describe('metrics follow the VM state', () => {
     expect(times).toContain(T0 + 43 * MINUTE);
     expect(times).toContain(now);
   });
+
+  it('scrapes a VMI when it starts, so the CPU rate shows by the next scrape', () => {
+    now = T0 + 24 * 3_600_000 + 3_000;
+    emit('ADDED', { ...vmi('third'), metadata: { namespace: 'team-b', name: 'fresh', uid: 'third' } });
+    expect(samples('kubevirt_vmi_memory_used_bytes{name="fresh"}')).toHaveLength(1);
+    expect(samples('rate(kubevirt_vmi_vcpu_seconds_total{name="fresh"}[1m])')).toEqual([]);
+    now += 7_000;
+    const rates = samples('rate(kubevirt_vmi_vcpu_seconds_total{name="fresh"}[1m])');
+    expect(rates).toHaveLength(2);
+    for (const r of rates) expect(r.value).toBeGreaterThan(0);
+  });
 });

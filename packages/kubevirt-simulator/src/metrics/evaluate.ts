@@ -2,8 +2,8 @@ import { VmHistory } from './history';
 import { Expr, Matcher, typeOf } from './promql';
 import { BootSeries, Labels, seriesOfBoot } from './vmMetrics';
 
-/** Prometheus scrapes virt-handler every 15 s, on this grid. */
-export const SCRAPE_INTERVAL_MS = 15_000;
+/** Prometheus scrapes virt-handler every 10 s, on this grid (and once when a VMI starts). */
+export const SCRAPE_INTERVAL_MS = 10_000;
 /** How far back an instant selector looks (Prometheus' default lookback delta). */
 const LOOKBACK_MS = 5 * 60_000;
 
@@ -67,16 +67,43 @@ function maxReach(e: Expr): number {
   }
 }
 
+function selectorsOf(e: Expr): Extract<Expr, { kind: 'selector' }>[] {
+  switch (e.kind) {
+    case 'selector':
+      return [e];
+    case 'call':
+      return e.args.flatMap(selectorsOf);
+    case 'aggregate':
+    case 'negate':
+      return selectorsOf(e.expr);
+    case 'binary':
+      return [...selectorsOf(e.lhs), ...selectorsOf(e.rhs)];
+    default:
+      return [];
+  }
+}
+
 /** A series as Prometheus stores it: one label set, possibly over several boots of the VM. */
 class StoredSeries {
   readonly parts: BootSeries[] = [];
   constructor(readonly labels: Labels) {}
 
-  /** The scraped value at a grid time τ, if the VM ran then and τ is not in the future. */
-  sampleAt(tau: number, now: number): number | undefined {
-    if (tau > now) return undefined;
-    const part = this.partAt(tau);
-    return part ? part.value(tau) : undefined;
+  /**
+   * The samples in (from, to]: one per grid time while a boot ran, and one
+   * when each boot started (the target's first scrape), never in the future.
+   */
+  samples(from: number, to: number, now: number): Point[] {
+    const last = Math.min(to, now);
+    const out: Point[] = [];
+    for (let x = Math.floor(last / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS; x > from; x -= SCRAPE_INTERVAL_MS) {
+      const part = this.partAt(x);
+      if (part) out.push([x, part.value(x)]);
+    }
+    for (const p of this.parts) {
+      const start = p.boot.start;
+      if (start > from && start <= last && start % SCRAPE_INTERVAL_MS !== 0 && (p.boot.end === undefined || start < p.boot.end)) out.push([start, p.value(start)]);
+    }
+    return out.sort((a, b) => a[0] - b[0]);
   }
 
   /**
@@ -85,10 +112,12 @@ class StoredSeries {
    * simulator does so at once, so a stopped VM shows nothing).
    */
   latestAt(t: number, now: number): number | undefined {
-    const tau = Math.floor(t / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS;
-    const part = tau <= now ? this.partAt(tau) : undefined;
+    const last = Math.min(t, now);
+    const tau = Math.floor(last / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS;
+    const started = this.parts.find(p => p.boot.start > tau && p.boot.start <= last);
+    const part = started ?? this.partAt(tau);
     if (!part || (part.boot.end !== undefined && part.boot.end <= t)) return undefined;
-    return part.value(tau);
+    return part.value(started ? started.boot.start : tau);
   }
 
   private partAt(tau: number) {
@@ -195,8 +224,13 @@ export class Evaluator {
   /** The stored series a query may touch over [from, to], grouped by label set. */
   private select(expr: Expr, from: number, to: number): StoredSeries[] {
     const reach = maxReach(expr) + LOOKBACK_MS;
+    const selectors = selectorsOf(expr);
+    // a boot's series all share its namespace and name: skip the VMs no selector can match
+    const wanted = (namespace: string, name: string) =>
+      selectors.some(sel => sel.matchers.every(m => (m.name !== 'namespace' && m.name !== 'name') || matches({ namespace, name }, m)));
     const grouped = new Map<string, StoredSeries>();
     for (const boot of this.history.bootsBetween(from - reach, to)) {
+      if (!wanted(boot.namespace, boot.name)) continue;
       let list = this.boots.get(boot);
       if (!list) this.boots.set(boot, (list = seriesOfBoot(boot)));
       for (const part of list) {
@@ -224,7 +258,6 @@ export class Evaluator {
       case 'selector': {
         const wanted = store.filter(s => (!e.name || s.labels.__name__ === e.name) && e.matchers.every(m => matches(s.labels, m)));
         const at = t - e.offsetMs;
-        const tau = Math.floor(at / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS;
         if (e.rangeMs === undefined) {
           const samples: Sample[] = [];
           for (const s of wanted) {
@@ -235,11 +268,7 @@ export class Evaluator {
         }
         const series: RangeSeries[] = [];
         for (const s of wanted) {
-          const points: Point[] = [];
-          for (let x = tau; x > at - e.rangeMs; x -= SCRAPE_INTERVAL_MS) {
-            const v = s.sampleAt(x, now);
-            if (v !== undefined) points.unshift([x, v]);
-          }
+          const points = s.samples(at - e.rangeMs, at, now);
           if (points.length) series.push({ labels: s.labels, points });
         }
         return { type: 'matrix', series };
