@@ -6,6 +6,8 @@ import { kubevirtApiRef } from './api';
 import { rootRouteRef } from './routes';
 
 export { rootRouteRef } from './routes';
+/** The template form pickers (KubevirtClusterPicker, ...): a scaffolder module; add it to the app's features. */
+export { kubevirtScaffolderModule } from './scaffolder/module';
 
 const api = ApiBlueprint.make({
   params: define =>

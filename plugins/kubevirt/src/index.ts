@@ -8,3 +8,11 @@
 export { kubevirtApiRef } from './api';
 export type { KubevirtApi } from './api';
 export { kubevirtPlugin, KubevirtVmListPage, EntityKubevirtContent, EntityKubevirtVmContent } from './legacy';
+// template form pickers: field extensions for <ScaffolderFieldExtensions>, and the components themselves
+export {
+  KubevirtClusterPickerFieldExtension,
+  KubevirtNamespacePickerFieldExtension,
+  KubevirtInstancetypePickerFieldExtension,
+  KubevirtGoldenImagePickerFieldExtension,
+} from './scaffolder/legacy';
+export * from './scaffolder';
