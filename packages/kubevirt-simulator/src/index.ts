@@ -43,6 +43,8 @@ export type SimulatorUser = keyof typeof defaultTokens;
 
 export interface Simulator {
   url: string;
+  /** The Prometheus HTTP API's base URL (`${url}/prometheus`), for a cluster's metrics config. */
+  prometheusUrl: string;
   /** The serving certificate, PEM: what clients put in certificate-authority-data. */
   caCert: string;
   tokens: typeof defaultTokens;
@@ -134,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   return {
     url,
+    prometheusUrl: `${url}/prometheus`,
     caCert: tls.cert,
     tokens: defaultTokens,
     kubeconfig: (user: SimulatorUser = 'admin') =>

@@ -221,6 +221,16 @@ export class Evaluator {
     return [...out.values()].sort((a, b) => signature(a.labels).localeCompare(signature(b.labels)));
   }
 
+  /** Label sets of the series that match a selector and have samples in [from, to] (the series API). */
+  seriesMatching(selector: Expr, from: number, to: number): Labels[] {
+    if (selector.kind !== 'selector') throw new ExecutionError('not a series selector');
+    const now = this.now();
+    return this.select(selector, from, to)
+      .filter(s => (!selector.name || s.labels.__name__ === selector.name) && selector.matchers.every(m => matches(s.labels, m)))
+      .filter(s => s.samples(from - 1, to, now).length > 0)
+      .map(s => s.labels);
+  }
+
   /** The stored series a query may touch over [from, to], grouped by label set. */
   private select(expr: Expr, from: number, to: number): StoredSeries[] {
     const reach = maxReach(expr) + LOOKBACK_MS;

@@ -7,7 +7,7 @@ function request(sim: Simulator, path: string, form?: Record<string, string>) {
   return new Promise<{ status: number; json: any }>((resolve, reject) => {
     const body = form ? new URLSearchParams(form).toString() : undefined;
     const req = https.request(
-      `${sim.url}/prometheus${path}`,
+      `${sim.prometheusUrl}${path}`,
       { method: form ? 'POST' : 'GET', ca: sim.caCert, headers: form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {} },
       res => {
         let text = '';
@@ -123,6 +123,17 @@ describe('Prometheus API', () => {
     expect(badStep.json.error).toBe('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
     const noStart = await request(sim, `/api/v1/query_range?query=up&end=${end}&step=15`);
     expect(noStart.json).toMatchObject({ errorType: 'bad_data', error: 'invalid parameter "start": cannot parse "" to a valid timestamp' });
+  });
+
+  it('lists series, label names and label values', async () => {
+    const series = await request(sim, `/api/v1/series?${new URLSearchParams({ 'match[]': '{namespace="payments",name="payments-db-0"}' })}`);
+    const names = series.json.data.map((l: Record<string, string>) => l.__name__);
+    expect(names).toEqual(expect.arrayContaining(['kubevirt_vmi_vcpu_seconds_total', 'kubevirt_vmi_memory_used_bytes', 'kubevirt_vmi_network_receive_bytes_total', 'kubevirt_vmi_storage_read_traffic_bytes_total']));
+    const vms = await request(sim, `/api/v1/label/name/values?${new URLSearchParams({ 'match[]': 'kubevirt_vmi_memory_used_bytes' })}`);
+    expect(vms.json.data).toEqual(expect.arrayContaining(['payments-db-0', 'bastion']));
+    expect(vms.json.data).not.toContain('payments-batch');
+    expect((await request(sim, '/api/v1/labels')).json.data).toEqual(expect.arrayContaining(['__name__', 'namespace', 'name', 'node', 'drive', 'interface', 'id']));
+    expect((await request(sim, '/api/v1/series')).json).toMatchObject({ status: 'error', errorType: 'bad_data', error: 'no match[] parameter provided' });
   });
 
   it('accepts form POSTs, scalars and arithmetic', async () => {

@@ -80,8 +80,9 @@ function readForm(req: http.IncomingMessage, url: URL): Promise<URLSearchParams>
 
 /**
  * A Prometheus-compatible query API over the VMs' synthetic kubevirt_vmi_*
- * series: /api/v1/query and /api/v1/query_range (GET or form POST), plus
- * buildinfo and the readiness endpoints, answered in Prometheus' JSON.
+ * series: /api/v1/query and /api/v1/query_range (GET or form POST), the
+ * series, labels and label values endpoints, buildinfo and the readiness
+ * endpoints, answered in Prometheus' JSON.
  * No authentication, as a plain Prometheus has none.
  */
 export class PrometheusApi {
@@ -113,6 +114,19 @@ export class PrometheusApi {
         send(200, { status: 'success', data: { version: '3.5.0', revision: 'kubevirt-simulator', branch: 'HEAD', buildUser: 'simulator', buildDate: '20260101-00:00:00', goVersion: 'go1.24.4' } });
         return;
       }
+      const labelValues = /^\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
+      if ((path === '/api/v1/series' || path === '/api/v1/labels' || labelValues) && (req.method === 'GET' || req.method === 'POST')) {
+        const form = await readForm(req, url);
+        const series = this.series(form, path === '/api/v1/series');
+        let data: unknown = series;
+        if (path === '/api/v1/labels') data = [...new Set(series.flatMap(l => Object.keys(l)))].sort();
+        if (labelValues) {
+          const name = decodeURIComponent(labelValues[1]);
+          data = [...new Set(series.map(l => l[name]).filter(v => v !== undefined))].sort();
+        }
+        send(200, { status: 'success', data });
+        return;
+      }
       if ((path === '/api/v1/query' || path === '/api/v1/query_range') && (req.method === 'GET' || req.method === 'POST')) {
         const form = await readForm(req, url);
         send(200, { status: 'success', data: path === '/api/v1/query' ? this.query(form) : this.queryRange(form) });
@@ -126,11 +140,11 @@ export class PrometheusApi {
     }
   }
 
-  private parse(query: string | null) {
+  private parse(query: string | null, param = 'query') {
     try {
       return parse(query ?? '');
     } catch (e) {
-      if (e instanceof PromQLError) throw invalidParam('query', e.message);
+      if (e instanceof PromQLError) throw invalidParam(param, e.message);
       throw e;
     }
   }
@@ -142,6 +156,24 @@ export class PrometheusApi {
       if (e instanceof ExecutionError) throw new ApiError('execution', e.message);
       throw e;
     }
+  }
+
+  /** The label sets matched by `match[]` between `start` and `end` (default: the last 6 hours, what the simulator keeps). */
+  private series(form: URLSearchParams, required: boolean) {
+    const matchers = form.getAll('match[]');
+    if (required && !matchers.length) throw new ApiError('bad_data', 'no match[] parameter provided');
+    const end = form.get('end') ? parseTime(form.get('end')!, 'end') : this.now();
+    const start = form.get('start') ? parseTime(form.get('start')!, 'start') : end - 6 * 3_600_000;
+    const selectors = (matchers.length ? matchers : ['{__name__=~".+"}']).map(m => {
+      const expr = this.parse(m, 'match[]');
+      if (expr.kind !== 'selector' || expr.rangeMs !== undefined) throw invalidParam('match[]', `1:1: parse error: expected type instant vector selector, got ${expr.kind === 'selector' ? 'range vector' : 'expression'}`);
+      return expr;
+    });
+    const seen = new Map<string, Record<string, string>>();
+    for (const sel of selectors) {
+      for (const labels of this.evaluator.seriesMatching(sel, start, end)) seen.set(JSON.stringify(Object.entries(labels).sort()), labels);
+    }
+    return [...seen.values()];
   }
 
   private query(form: URLSearchParams) {
