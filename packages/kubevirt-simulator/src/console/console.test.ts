@@ -218,6 +218,17 @@ describe('VMI serial console', () => {
     t.ws.close(1000);
   });
 
+  it('closes when a live migration moves the VMI to another node, and the guest keeps its session', async () => {
+    const t = await openTerminal(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/console`);
+    await login(t);
+    expect(await put(sim, `${sub}/payments/virtualmachines/payments-db-0/migrate`)).toBe(202);
+    expect((await t.closed).reason).toMatch(/^VMI migrated to node-/);
+    await sim.settled();
+    const again = await openTerminal(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/console`);
+    await again.waitFor('[fedora@payments-db-0 ~]$ ');
+    again.ws.close(1000);
+  });
+
   it('drops the connection when the cluster goes down (fault)', async () => {
     const t = await openTerminal(sim, `${sub}/payments/virtualmachineinstances/payments-db-0/console`);
     await t.waitFor('login: ');

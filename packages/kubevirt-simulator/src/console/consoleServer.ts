@@ -42,6 +42,8 @@ class ConsoleSession {
   constructor(
     readonly ws: WebSocket,
     readonly uid: string,
+    /** The node whose virt-handler serves the stream. */
+    readonly node: string,
     private readonly onEnd: (s: ConsoleSession) => void,
   ) {}
 
@@ -260,7 +262,7 @@ export class ConsoleServer {
     const key = sessionKey(kind, namespace!, name);
     this.sessions.get(key)?.end('replaced by a newer connection');
     const guest = this.guest(vmi);
-    const session = new ConsoleSession(ws, guest.uid, s => {
+    const session = new ConsoleSession(ws, guest.uid, vmi.status?.nodeName ?? '', s => {
       if (this.sessions.get(key) === s) this.sessions.delete(key);
     });
     this.sessions.set(key, session);
@@ -303,6 +305,13 @@ export class ConsoleServer {
       const paused = isPaused(vmi);
       guest?.serial.setPaused(paused);
       guest?.tty1.setPaused(paused);
+      // after a live migration the source node's virt-handler no longer serves the stream
+      for (const kind of ['console', 'vnc'] as const) {
+        const session = this.sessions.get(sessionKey(kind, vmi.metadata.namespace!, vmi.metadata.name));
+        if (session && session.uid === vmi.metadata.uid && vmi.status?.nodeName && session.node !== vmi.status.nodeName) {
+          session.end(`VMI migrated to ${vmi.status.nodeName}`);
+        }
+      }
       return;
     }
     const reason = gone || vmi.metadata.deletionTimestamp ? 'VMI stopped' : `VMI is ${vmi.status?.phase ?? 'not running'}`;
