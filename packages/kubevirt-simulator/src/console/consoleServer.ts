@@ -109,7 +109,7 @@ function authorizationOf(req: http.IncomingMessage): string | undefined {
  * a serial console (ttyS0) or an RFB server drawing its screen (tty1).
  * Each VMI has one connection of each kind at a time; a new one replaces the
  * old, as virt-handler does. Connections close with a close frame when the
- * VMI stops or is deleted.
+ * VMI stops, is deleted or migrates to another node.
  */
 export class ConsoleServer {
   private readonly wss = new WebSocketServer({
@@ -138,10 +138,6 @@ export class ConsoleServer {
       unsubscribe();
       detach();
     };
-  }
-
-  static matches(url: string | undefined) {
-    return PATH.test(new URL(url ?? '/', 'http://localhost').pathname);
   }
 
   /** kube-apiserver's checks then virt-api's: the VMI if a connection may open, else a StatusError. */
@@ -183,11 +179,12 @@ export class ConsoleServer {
         return;
       }
       await this.faults.delay();
+      // kube-apiserver authenticates before it routes
+      const user = authenticate(authorizationOf(req), this.users);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const m = PATH.exec(url.pathname);
       if (!m) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
       const [, , namespace, name, kind] = m.map(decodeURIComponent);
-      const user = authenticate(authorizationOf(req), this.users);
       const vmi = this.check(user, namespace, name, kind as ConsoleKind, /^(true|1)$/i.test(url.searchParams.get('preserveSession') ?? ''));
       this.wss.handleUpgrade(req, socket, head, ws => this.open(ws, vmi, kind as ConsoleKind));
     } catch (e) {
