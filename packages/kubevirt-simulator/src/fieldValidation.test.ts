@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { kubectlFor } from './__testUtils__/kubectl';
 import { pruneUnknownFields } from './fieldValidation';
 import { Simulator, startSimulator } from './index';
 import { schemaOfKind } from './schemas';
 
-const run = promisify(execFile);
 jest.setTimeout(60_000);
 
 describe('pruneUnknownFields', () => {
@@ -34,28 +29,17 @@ describe('pruneUnknownFields', () => {
 /** kubectl explain and server-side field validation, as an operator meets them. */
 describe('kubectl explain and field validation', () => {
   let sim: Simulator;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-  const kubectl = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 30_000 });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
+  let k: ReturnType<typeof kubectlFor>;
+  const kubectl = (...args: string[]) => k.kubectl(...args);
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, stageDelayMs: 0 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-fields-'));
-    fs.writeFileSync(path.join(dir, 'admin'), sim.kubeconfig('admin'));
-    env = { ...process.env, KUBECONFIG: path.join(dir, 'admin'), HOME: dir };
+    k = kubectlFor(sim);
   });
 
   afterAll(async () => {
     await sim.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    k.cleanup();
   });
 
   it('explains nested fields of VMs and DataVolumes', async () => {
@@ -75,9 +59,8 @@ describe('kubectl explain and field validation', () => {
   });
 
   it('rejects unknown fields under strict validation, and prunes them with a warning otherwise', async () => {
-    const manifest = path.join(dir, 'typo.yaml');
-    fs.writeFileSync(
-      manifest,
+    const manifest = k.file(
+      'typo.yaml',
       `apiVersion: kubevirt.io/v1
 kind: VirtualMachine
 metadata: {name: typo, namespace: payments}

@@ -1,11 +1,8 @@
-import { execFile, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { kubectlFor } from './__testUtils__/kubectl';
 import { Simulator, startSimulator } from './index';
 
-const run = promisify(execFile);
 jest.setTimeout(60_000);
 
 /**
@@ -14,23 +11,9 @@ jest.setTimeout(60_000);
  */
 describe('kubectl against the simulator', () => {
   let sim: Simulator;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  const kubectl = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 30_000 });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
-  const file = (name: string, text: string) => {
-    const p = path.join(dir, name);
-    fs.writeFileSync(p, text);
-    return p;
-  };
+  let k: ReturnType<typeof kubectlFor>;
+  const kubectl = (...args: string[]) => k.kubectl(...args);
+  const file = (name: string, text: string) => k.file(name, text);
   const vmYaml = (runStrategy: string) => `apiVersion: kubevirt.io/v1
 kind: VirtualMachine
 metadata:
@@ -47,16 +30,13 @@ spec:
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, stageDelayMs: 0 });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-sim-'));
-    fs.writeFileSync(path.join(dir, 'admin'), sim.kubeconfig('admin'));
-    fs.writeFileSync(path.join(dir, 'viewer'), sim.kubeconfig('viewer'));
-    env = { ...process.env, KUBECONFIG: path.join(dir, 'admin'), HOME: dir };
+    k = kubectlFor(sim);
     await sim.settled();
   });
 
   afterAll(async () => {
     await sim.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    k.cleanup();
   });
 
   it('lists the KubeVirt kinds in api-resources with short names', async () => {
@@ -87,7 +67,7 @@ spec:
   it('applies twice, patches, labels, waits for Ready and deletes', async () => {
     const manifest = file('vm.yaml', vmYaml('Halted'));
     expect((await kubectl('apply', '-f', manifest)).stdout).toContain('virtualmachine.kubevirt.io/demo created');
-    fs.writeFileSync(manifest, vmYaml('Always'));
+    k.file('vm.yaml', vmYaml('Always'));
     expect((await kubectl('apply', '-f', manifest)).stdout).toContain('virtualmachine.kubevirt.io/demo configured');
     const wait = await kubectl('wait', '--for=condition=Ready', 'vmi/demo', '-n', 'payments', '--timeout=30s');
     expect(wait.code).toBe(0);
@@ -131,7 +111,7 @@ spec:
   });
 
   it('streams changes with get -w', async () => {
-    const child = spawn('kubectl', ['get', 'vm', '-n', 'platform', '-w', '--output-watch-events'], { env });
+    const child = spawn('kubectl', ['get', 'vm', '-n', 'platform', '-w', '--output-watch-events'], { env: k.env });
     let out = '';
     const seen = (pattern: RegExp) =>
       new Promise<void>((resolve, reject) => {
@@ -158,10 +138,9 @@ spec:
   });
 
   it('answers 403 and 401 as a real apiserver does', async () => {
-    const viewer = { ...env, KUBECONFIG: path.join(dir, 'viewer') };
-    const read = await run('kubectl', ['get', 'vm', '-n', 'payments', '-o', 'name'], { env: viewer });
+    const read = await kubectl('--kubeconfig', path.join(k.dir, 'viewer'), 'get', 'vm', '-n', 'payments', '-o', 'name');
     expect(read.stdout).toContain('payments-db-0');
-    const denied = await kubectl('--kubeconfig', path.join(dir, 'viewer'), 'delete', 'vm', 'payments-db-0', '-n', 'payments');
+    const denied = await kubectl('--kubeconfig', path.join(k.dir, 'viewer'), 'delete', 'vm', 'payments-db-0', '-n', 'payments');
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain(
       'virtualmachines.kubevirt.io "payments-db-0" is forbidden: User "vm-viewer" cannot delete resource "virtualmachines" in API group "kubevirt.io" in the namespace "payments"',

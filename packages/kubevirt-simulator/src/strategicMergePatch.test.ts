@@ -1,12 +1,7 @@
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
+import { kubectlFor } from './__testUtils__/kubectl';
 import { Simulator, startSimulator } from './index';
 import { strategicMergePatch } from './strategicMergePatch';
 
-const run = promisify(execFile);
 jest.setTimeout(60_000);
 
 describe('strategicMergePatch', () => {
@@ -63,35 +58,20 @@ describe('strategicMergePatch', () => {
 /** What `kubectl apply` sends for built-in kinds is a strategic merge patch with directives. */
 describe('kubectl apply of built-in kinds', () => {
   let sim: Simulator;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-  const kubectl = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 30_000 });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code: number; stdout: string; stderr: string };
-      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-    }
-  };
-  const apply = (name: string, text: string) => {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    return kubectl('apply', '-f', file);
-  };
+  let k: ReturnType<typeof kubectlFor>;
+  const kubectl = (...args: string[]) => k.kubectl(...args);
+  const apply = (name: string, text: string) => k.apply(name, text);
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, stageDelayMs: 0, seed: 'none' });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-smp-'));
-    fs.writeFileSync(path.join(dir, 'admin'), sim.kubeconfig('admin'));
-    env = { ...process.env, KUBECONFIG: path.join(dir, 'admin'), HOME: dir };
+    k = kubectlFor(sim);
     // imperative `kubectl create namespace` sends protobuf, which the simulator does not decode
     await apply('ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n');
   });
 
   afterAll(async () => {
     await sim.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    k.cleanup();
   });
 
   it('re-applies a Service with changed ports and a ConfigMap with a removed key', async () => {

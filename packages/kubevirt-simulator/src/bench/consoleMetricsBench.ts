@@ -63,8 +63,8 @@ function vncFrame(url: string, ca: string, token: string) {
     const ws = new WebSocket(`${url.replace('https', 'wss')}/apis/subresources.kubevirt.io/v1/namespaces/payments/virtualmachineinstances/payments-db-0/vnc`, ['plain.kubevirt.io'], { ca, headers: { Authorization: `Bearer ${token}` } });
     let received = 0;
     ws.on('open', () => {
-      const request = Buffer.from([3, 0, 0, 0, 0, 0, 0x03, 0x20, 0x02, 0x58]); // full 800x600 update
-      ws.send(Buffer.concat([Buffer.from('RFB 003.008\n'), Buffer.from([1, 1]), request]));
+      const updateRequest = Buffer.from([3, 0, 0, 0, 0, 0, 0x03, 0x20, 0x02, 0x58]); // full 800x600 update
+      ws.send(Buffer.concat([Buffer.from('RFB 003.008\n'), Buffer.from([1, 1]), updateRequest]));
     });
     ws.on('message', (d: Buffer) => {
       received += d.length;
