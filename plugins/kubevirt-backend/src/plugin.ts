@@ -22,6 +22,7 @@ import { readClusters } from './clusters/readClusters';
 import { createRouter } from './router';
 import { ClusterReads } from './service/ClusterReads';
 import { OwnershipIndex } from './service/OwnershipIndex';
+import { VmOperations } from './service/VmOperations';
 import { VmService } from './service/VmService';
 import { VmWrites } from './service/VmWrites';
 
@@ -111,7 +112,8 @@ export const kubevirtPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => consoles.close());
         httpRouter.use(consoles.middleware() as any);
         const metrics = new VmMetrics(vms, readPrometheusConfig(config));
-        httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters, metrics }));
+        const operations = new VmOperations(vms, writes);
+        httpRouter.use(createRouter({ httpAuth, vms, writes, reads, clusters, metrics, operations }));
         registerVmActions({ registry: actionsRegistry, vms, writes, visibilityPermission: kubevirtActionsPermission });
       },
     });

@@ -6,6 +6,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ClusterCache } from './cache/ClusterCache';
 import { VmMetrics } from './metrics/VmMetrics';
+import { VmOperations } from './service/VmOperations';
 import { ClusterReads } from './service/ClusterReads';
 import { VmService } from './service/VmService';
 import { VmWrites } from './service/VmWrites';
@@ -40,8 +41,9 @@ export function createRouter(options: {
   reads: ClusterReads;
   clusters: Map<string, ClusterCache>;
   metrics: VmMetrics;
+  operations: VmOperations;
 }) {
-  const { httpAuth, vms, writes, reads, clusters, metrics } = options;
+  const { httpAuth, vms, writes, reads, clusters, metrics, operations } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   const queryDryRun = (req: express.Request) => req.query.dryRun === 'true' || req.query.dryRun === 'All';
@@ -136,6 +138,51 @@ export function createRouter(options: {
   router.post('/vms/:cluster/:namespace/:name/cancelMigration', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     res.status(202).json(await writes.cancelMigration(vmRef(req), req.body, credentials));
+  });
+
+  router.get('/clusters/:cluster/templates', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json({ items: await operations.listTemplates(req.params.cluster, credentials) });
+  });
+
+  router.post('/clusters/:cluster/templates/:namespace/:template/vms', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(201).json(await operations.createFromTemplate(req.params, req.body, credentials));
+  });
+
+  router.post('/clusters/:cluster/nodes/:node/evacuate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await operations.evacuateNode(req.params.cluster, req.params.node, req.body, credentials));
+  });
+
+  router.post('/vms/bulk', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.json(await operations.bulk(req.body, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/disks/:volume/resize', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await operations.resizeDisk(vmRef(req), req.params.volume, req.body, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/interfaces', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await operations.addInterface(vmRef(req), req.body, credentials));
+  });
+
+  router.delete('/vms/:cluster/:namespace/:name/interfaces/:interface', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await operations.removeInterface(vmRef(req), req.params.interface, { dryRun: queryDryRun(req) }, credentials));
+  });
+
+  router.patch('/vms/:cluster/:namespace/:name/resources', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(202).json(await operations.hotplugResources(vmRef(req), req.body, credentials));
+  });
+
+  router.post('/vms/:cluster/:namespace/:name/template', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    res.status(201).json(await operations.saveAsTemplate(vmRef(req), req.body, credentials));
   });
 
   router.get('/vms/:cluster/:namespace/:name/metrics', async (req, res) => {

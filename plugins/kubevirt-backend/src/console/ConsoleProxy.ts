@@ -11,6 +11,7 @@ import type https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { toBackstageError } from '../service/errors';
+import { httpStatusOf } from '../service/httpStatus';
 import { VmRef, VmService } from '../service/VmService';
 import { KubernetesStatusError } from '../clusters/ClusterClient';
 
@@ -25,21 +26,6 @@ const closeReason = (text: string) => {
   return buf.length <= 123 ? text : `${buf.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '')}...`;
 };
 
-const statusOf = (error: unknown) => {
-  const name = (error as Error)?.name;
-  switch (name) {
-    case 'InputError':
-      return 400;
-    case 'NotAllowedError':
-      return 403;
-    case 'NotFoundError':
-      return 404;
-    case 'ConflictError':
-      return 409;
-    default:
-      return 503;
-  }
-};
 
 /** The Backstage token from the subprotocol list (browsers) or the Authorization header (backend callers). */
 export function consoleToken(req: IncomingMessage): string | undefined {
@@ -154,7 +140,8 @@ export class ConsoleProxy {
       opened = Date.now();
     } catch (error) {
       // accepted, then closed with the reason: a browser cannot read a refused handshake's status
-      const status = statusOf(error);
+      // a failure without a status of its own (a bug) reads as the cluster being unavailable
+      const status = httpStatusOf(error) === 500 ? 503 : httpStatusOf(error);
       this.accept(req, socket, head, browser => browser.close(vmConsoleCloseCode(status), closeReason((error as Error).message)));
       return true;
     }

@@ -8,7 +8,7 @@ const methods = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** Every `METHOD /path` the express router serves, with :params written as OpenAPI's {params}. */
 function routerRoutes(): string[] {
-  const router = createRouter({ httpAuth: {} as any, vms: {} as any, writes: {} as any, reads: {} as any, clusters: new Map(), metrics: {} as any });
+  const router = createRouter({ httpAuth: {} as any, vms: {} as any, writes: {} as any, reads: {} as any, clusters: new Map(), metrics: {} as any, operations: {} as any });
   return (router as any).stack
     .filter((layer: any) => layer.route)
     .flatMap((layer: any) =>

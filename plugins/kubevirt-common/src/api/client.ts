@@ -29,6 +29,18 @@ import {
   VmConsoleKind,
   VM_CONSOLE_PROTOCOL,
   VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
+  ResizeDiskRequest,
+  ResizeDiskResponse,
+  AddInterfaceRequest,
+  InterfaceChangeResponse,
+  HotplugResourcesRequest,
+  HotplugResourcesResponse,
+  SaveTemplateRequest,
+  VmTemplateInfo,
+  CreateFromSavedTemplateRequest,
+  EvacuateNodeResponse,
+  BulkRequest,
+  BulkResponse,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -168,6 +180,48 @@ export class KubevirtApiClient {
     const url = `${base.replace(/^http/, 'ws')}${vmPath(ref)}/${kind}`;
     const encoded = base64url(token);
     return { url, protocols: [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${encoded}`] };
+  }
+
+  /** Grows the PVC behind a disk (the storage class must allow expansion). */
+  resizeDisk(ref: VmRef, volume: string, request: ResizeDiskRequest) {
+    return this.send<ResizeDiskResponse>('POST', `${vmPath(ref)}/disks/${enc(volume)}/resize`, request);
+  }
+
+  /** Adds a NIC; `applied` says whether the running VM got it (hot-plug) or needs a restart. */
+  addInterface(ref: VmRef, request: AddInterfaceRequest) {
+    return this.send<InterfaceChangeResponse>('POST', `${vmPath(ref)}/interfaces`, request);
+  }
+
+  removeInterface(ref: VmRef, name: string, options: { dryRun?: boolean } = {}) {
+    return this.call<InterfaceChangeResponse>(`${vmPath(ref)}/interfaces/${enc(name)}${dryRunQuery(options)}`, { method: 'DELETE' });
+  }
+
+  /** CPU sockets and guest memory; more of either on a running VM is applied by a live migration. */
+  hotplugResources(ref: VmRef, request: HotplugResourcesRequest) {
+    return this.send<HotplugResourcesResponse>('PATCH', `${vmPath(ref)}/resources`, request);
+  }
+
+  saveAsTemplate(ref: VmRef, request: SaveTemplateRequest) {
+    return this.send<{ template: VmTemplateInfo; dryRun: boolean }>('POST', `${vmPath(ref)}/template`, request);
+  }
+
+  /** Saved VM templates of a cluster in the namespaces where the caller may create VMs. */
+  listVmTemplates(cluster: string) {
+    return this.call<ItemsResponse<VmTemplateInfo>>(`/clusters/${enc(cluster)}/templates`);
+  }
+
+  createVmFromTemplate(template: { cluster: string; namespace: string; name: string }, request: CreateFromSavedTemplateRequest) {
+    return this.send<CreateVmResponse>('POST', `/clusters/${enc(template.cluster)}/templates/${enc(template.namespace)}/${enc(template.name)}/vms`, request);
+  }
+
+  /** Live-migrates every VM off a node; per VM, migrating or why not. */
+  evacuateNode(cluster: string, node: string, options: { dryRun?: boolean } = {}) {
+    return this.send<EvacuateNodeResponse>('POST', `/clusters/${enc(cluster)}/nodes/${enc(node)}/evacuate`, options.dryRun ? { dryRun: true } : {});
+  }
+
+  /** One action on several VMs, each authorized on its own; 200 with a result per VM. */
+  bulk(request: BulkRequest) {
+    return this.send<BulkResponse>('POST', '/vms/bulk', request);
   }
 }
 

@@ -366,3 +366,118 @@ export interface VmMetricsResponse {
 }
 
 export type MetricsRange = '15m' | '1h' | '6h';
+
+/** How a spec change reaches the running guest. */
+export type ChangeApplied =
+  /** KubeVirt applies it to the running VM (hot-plug; it live-migrates the VM when it must). */
+  | 'live'
+  /** The VM runs with the old value until it is restarted (KubeVirt's RestartRequired condition). */
+  | 'restart'
+  /** The VM is stopped: the change takes effect when it starts. */
+  | 'next-start';
+
+export interface ResizeDiskRequest {
+  /** The new size, larger than the current one: 40Gi. */
+  size: string;
+  dryRun?: boolean;
+}
+export interface ResizeDiskResponse {
+  volume: string;
+  claim: string;
+  from?: string;
+  to: string;
+  dryRun: boolean;
+}
+
+export interface AddInterfaceRequest {
+  name: string;
+  /** `pod`, or a Multus NetworkAttachmentDefinition `<nad>` / `<namespace>/<nad>`. */
+  network: 'pod' | { multus: string };
+  binding: 'masquerade' | 'bridge' | 'sriov';
+  model?: 'virtio' | 'e1000e' | 'e1000' | 'rtl8139';
+  macAddress?: string;
+  dryRun?: boolean;
+}
+export interface InterfaceChangeResponse {
+  interface: string;
+  applied: ChangeApplied;
+  /** KubeVirt live-migrates the VM to apply this (SR-IOV hot-plug). */
+  liveMigration: boolean;
+  dryRun: boolean;
+}
+
+export interface HotplugResourcesRequest {
+  /** vCPU sockets (vCPUs = sockets × cores × threads); up to domain.cpu.maxSockets. */
+  sockets?: number;
+  /** Guest memory, up to domain.memory.maxGuest: 8Gi. */
+  memory?: string;
+  dryRun?: boolean;
+}
+export interface HotplugResourcesResponse {
+  sockets?: number;
+  memory?: string;
+  applied: ChangeApplied;
+  /** KubeVirt live-migrates a running VM to apply more sockets or memory. */
+  liveMigration: boolean;
+  dryRun: boolean;
+}
+
+/** A VM definition saved for reuse: a ConfigMap labelled kubevirt.backstage.io/vm-template in the source VM's namespace. */
+export interface VmTemplateInfo {
+  cluster: string;
+  namespace: string;
+  name: string;
+  displayName?: string;
+  description?: string;
+  /** `<namespace>/<vm>` it was saved from. */
+  source?: string;
+  created?: string;
+  cpu?: number;
+  memory?: string;
+  instancetype?: string;
+  preference?: string;
+}
+export interface SaveTemplateRequest {
+  name: string;
+  displayName?: string;
+  description?: string;
+  dryRun?: boolean;
+}
+export interface CreateFromSavedTemplateRequest {
+  name: string;
+  runStrategy?: 'Always' | 'Halted' | 'Manual' | 'RerunOnFailure' | 'Once';
+  dryRun?: boolean;
+}
+
+export interface EvacuationResult {
+  namespace: string;
+  name: string;
+  /** migrating: a live migration was requested; the others stay on the node, with the reason. */
+  result: 'migrating' | 'not-allowed' | 'not-migratable' | 'failed';
+  reason?: string;
+}
+export interface EvacuateNodeResponse {
+  cluster: string;
+  node: string;
+  dryRun: boolean;
+  results: EvacuationResult[];
+}
+
+export type BulkAction = 'start' | 'stop' | 'restart' | 'snapshot';
+export interface BulkRequest {
+  action: BulkAction;
+  vms: VmRef[];
+  dryRun?: boolean;
+}
+export interface BulkResult extends VmRef {
+  ok: boolean;
+  /** HTTP status of this VM's part: 202, or the error's (403, 404, 409, ...). */
+  status: number;
+  error?: string;
+  snapshot?: string;
+}
+export interface BulkResponse {
+  action: BulkAction;
+  dryRun: boolean;
+  results: BulkResult[];
+}

@@ -36,6 +36,13 @@ export const vmOperationPermissions = {
   deleteSnapshot: vmSnapshotPermission,
   restore: vmRestorePermission,
   console: vmConsolePermission,
+  // changes of the VM's spec, live where KubeVirt can (hot-plug), else at the next restart
+  resizeDisk: vmUpdatePermission,
+  addInterface: vmUpdatePermission,
+  removeInterface: vmUpdatePermission,
+  hotplugResources: vmUpdatePermission,
+  // a reusable copy of the VM's definition: the same right as cloning it (a create-type action on the source)
+  saveAsTemplate: vmClonePermission,
 } as const satisfies Record<string, KubevirtVmPermission>;
 
 export type VmOperation = keyof typeof vmOperationPermissions;
