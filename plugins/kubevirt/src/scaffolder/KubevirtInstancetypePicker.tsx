@@ -12,8 +12,15 @@ export function instancetypeLabel(it: InstancetypeOption) {
   return `${name}${size ? ` — ${size}` : ''}${it.scope === 'namespace' ? ` · namespace ${it.namespace}` : ''}`;
 }
 
+const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const bytes = (memory?: string) => {
+  const m = memory?.match(/^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)$/);
+  return m ? Number(m[1]) * units[m[2]] : 0;
+};
+
 // smallest first, as people read sizes
-const bySize = (a: InstancetypeOption, b: InstancetypeOption) => (a.cpu ?? 0) - (b.cpu ?? 0) || a.name.localeCompare(b.name);
+const bySize = (a: InstancetypeOption, b: InstancetypeOption) =>
+  (a.cpu ?? 0) - (b.cpu ?? 0) || bytes(a.memory) - bytes(b.memory) || a.name.localeCompare(b.name);
 
 /** Instancetypes (VM sizes) of the chosen cluster, cluster-wide and of the chosen namespace, with vCPU and memory. */
 export function KubevirtInstancetypePicker(props: FieldExtensionComponentProps<string, InstancetypeOptions>) {

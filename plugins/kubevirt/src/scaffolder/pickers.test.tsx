@@ -17,6 +17,7 @@ const clusters: ClusterStatus[] = [
 const namespacesOf: Record<string, string[]> = { 'local-sim': ['payments', 'sandbox'], other: ['sandbox'], locked: [] };
 const instancetypes: InstancetypeOption[] = [
   { name: 'u1.large', scope: 'cluster', cpu: 2, memory: '8Gi' },
+  { name: 'u1.medium', scope: 'cluster', cpu: 1, memory: '4Gi' },
   { name: 'u1.small', scope: 'cluster', cpu: 1, memory: '2Gi' },
   { name: 'team.gpu', scope: 'namespace', namespace: 'payments', cpu: 8, memory: '64Gi', displayName: 'GPU box' },
 ];
@@ -134,6 +135,7 @@ describe('KubevirtInstancetypePicker', () => {
       expect(optionLabels('Size')).toEqual([
         'Choose size',
         'u1.small — 1 vCPU, 2 GiB memory',
+        'u1.medium — 1 vCPU, 4 GiB memory',
         'u1.large — 2 vCPU, 8 GiB memory',
         'team.gpu (GPU box) — 8 vCPU, 64 GiB memory · namespace payments',
       ]),
