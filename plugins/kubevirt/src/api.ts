@@ -19,6 +19,7 @@ export type KubevirtApi = Pick<
   | 'cancelMigration'
   | 'getVmMetrics'
   | 'consoleConnection'
+  | 'bulk'
 >;
 
 export const kubevirtApiRef = createApiRef<KubevirtApi>().with({

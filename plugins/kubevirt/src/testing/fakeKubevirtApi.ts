@@ -148,6 +148,11 @@ export function fakeKubevirtApi(initial: VmDetail) {
       set({}, { migrations: current.migrations.map(m => ({ ...m, active: false, phase: 'Failed' })) });
       return { accepted: true, dryRun: false };
     }),
+    bulk: jest.fn(async (req: { action: string; vms: VmRef[] }) => ({
+      action: req.action,
+      dryRun: false,
+      results: req.vms.map(vm => ({ ...vm, ok: true, status: req.action === 'snapshot' ? 201 : 202, ...(req.action === 'snapshot' ? { snapshot: `${vm.name}-snap` } : {}) })),
+    })),
     getVmMetrics: jest.fn(async (ref: VmRef) => metricsFixture(ref, { empty: current.summary.status !== 'Running' })),
     consoleConnection: jest.fn(async (ref: VmRef, kind: string, token: string) => ({
       url: `ws://localhost:7007/api/kubevirt/vms/${ref.cluster}/${ref.namespace}/${ref.name}/${kind}`,

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kubevirtApiRef } from '../../api';
 import { VmActionsMenu } from '../actions/VmActionsMenu';
+import { BulkActions } from '../bulk/BulkActions';
 import { useVmLink } from '../links';
 import { SignalWatch, useSignalRefresh } from '../useSignalRefresh';
 import { VmStatus } from '../VmStatus';
@@ -102,6 +103,10 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
   const clusterStates = new Map((shown?.clusters ?? []).map(c => [c.name, c]));
   const knownClusters = clusterList.value?.items ?? shown?.clusters ?? [];
 
+  // rows picked for bulk actions; a new page or filter is a new selection
+  const [selected, setSelected] = useState<VmSummary[]>([]);
+  useEffect(() => setSelected([]), [key]);
+
   const changeFilters = useCallback((f: VmFilterValues) => {
     setFilters(f);
     setPage(0);
@@ -165,11 +170,19 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
       {(shown?.items ?? []).map(vm => (
         <SignalWatch key={`${vm.cluster}/${vm.namespace}/${vm.name}`} channel={kubevirtSignalChannels.vm(vm)} onSignal={onRowSignal} />
       ))}
+      <BulkActions
+        selected={selected}
+        onDone={() => {
+          setSelected([]);
+          refresh();
+        }}
+      />
       <Table<VmSummary>
         title={`${title} (${shown?.totalItems ?? '…'})`}
         isLoading={list.loading && !shown}
-        options={{ paging: false, search: false, padding: 'dense', sorting: true, draggable: false }}
-        data={shown?.items ?? []}
+        options={{ paging: false, search: false, padding: 'dense', sorting: true, draggable: false, selection: true, showTextRowsSelected: false, showSelectAllCheckbox: true }}
+        onSelectionChange={(rows: VmSummary[]) => setSelected(rows)}
+        data={(shown?.items ?? []).map(vm => (selected.some(s => s.uid === vm.uid) ? { ...vm, tableData: { checked: true } } : vm))}
         columns={columns}
         onOrderChange={(index: number, direction: 'asc' | 'desc') => {
           const field = columns[index]?.field as string | undefined;
