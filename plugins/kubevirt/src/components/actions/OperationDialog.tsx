@@ -87,7 +87,7 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
       <DialogContent>
         <DialogContentText>{spec.describe(vm)}</DialogContentText>
         <Typography variant="body2" color="textSecondary" gutterBottom>
-          {vm.namespace} on cluster {vm.cluster} · now {vm.status}
+          Namespace {vm.namespace} on cluster {vm.cluster}
         </Typography>
         {!started && spec.input === 'snapshotName' && (
           <TextField

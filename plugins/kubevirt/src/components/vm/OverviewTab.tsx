@@ -61,6 +61,9 @@ function useCatalogOwner(detail: VmDetail) {
   }, [catalogApi, s.cluster, s.namespace, s.name, s.kubernetesId]);
 }
 
+// the default title case splits "vCPUs" and "IP" into letters; keep the words as written
+const titleFormat = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
+
 export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
   const s = detail.summary;
   const vmi = anyOf(detail.vmi);
@@ -80,7 +83,7 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
     namespace: s.namespace,
     instancetype: s.instancetype ?? '—',
     preference: s.preference ?? '—',
-    'virtual CPUs': s.cpu ?? '—',
+    vCPUs: s.cpu ?? '—',
     memory: s.memory ?? '—',
     'run strategy': s.runStrategy ?? '—',
     created: s.created ? new Date(s.created).toLocaleString() : '—',
@@ -92,7 +95,7 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
     <Grid container spacing={3}>
       <Grid item xs={12} md={6}>
         <InfoCard title="Details">
-          <StructuredMetadataTable metadata={metadata} />
+          <StructuredMetadataTable metadata={metadata} options={{ titleFormat }} />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
