@@ -9,11 +9,11 @@ export interface KubevirtActionDeps {
   catalog: CatalogService;
   /** app.baseUrl: VM page links point into the portal. */
   appBaseUrl: string;
-  /** How often waits ask the broker; 2000 ms unless set (tests use less). */
+  /** How often waits ask the broker (its cache, not the cluster); 1000 ms unless set (tests use less). */
   pollIntervalMs?: number;
 }
 
-export const DEFAULT_POLL_MS = 2000;
+export const DEFAULT_POLL_MS = 1000;
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 
 /** The portal's page of one VM, as the VM list links it. */
