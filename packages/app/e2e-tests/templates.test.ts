@@ -1,4 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 
 const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
@@ -119,4 +120,43 @@ test('the guest requests a Linux VM from the Create page, the task finishes and 
   // and the VM is in the catalog, owned by team-payments, serving payments-api
   await go(page, `/catalog/default/resource/${name}.payments.local-sim`);
   await expect(page.getByText('team-payments').first()).toBeVisible({ timeout: 30_000 });
+});
+
+test('"Service with a VM" registers the new service without a git host; its database VM is on its Virtual Machines tab', async ({ page }) => {
+  test.setTimeout(180_000);
+  const name = `e2e-svc-${Date.now().toString(36)}`;
+  const localFile = path.resolve(__dirname, `../../../.tools/cache/local-catalog/component.default.${name}.yaml`);
+  try {
+    await signIn(page);
+    await go(page, '/create');
+    const card = page.locator('[class*="MuiCard-root"]').filter({ hasText: 'Service with a VM' }).filter({ hasNotText: 'Linux virtual machine' });
+    await card.getByRole('button', { name: 'Choose' }).click();
+
+    await page.getByLabel(/^Service name/).fill(name);
+    await pickFromAutocomplete(page, /^Owner/, 'team-payments');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await expect(page.getByLabel(/^Cluster/)).toHaveValue('local-sim');
+    await page.getByLabel(/^Namespace/).selectOption('payments');
+    await page.getByLabel(/^Operating system/).selectOption('kubevirt-os-images/ubuntu');
+    await page.getByLabel(/^Size/).selectOption('u1.medium');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // the local default: no repository needed
+    await expect(page.getByText('This portal only (no git host)').first()).toBeVisible();
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    const service = page.getByRole('link', { name: 'The service' });
+    await expect(service).toBeVisible({ timeout: 120_000 });
+    await service.click();
+    await expect(page.getByRole('heading', { name }).first()).toBeVisible({ timeout: 30_000 });
+    await page.locator(`a[href$="/component/${name}/virtual-machines"]`).click();
+    const row = page.getByRole('table').first().getByRole('row').filter({ has: page.getByRole('link', { name: `${name}-db`, exact: true }) });
+    await expect(row).toContainText('Running', { timeout: 30_000 });
+    await page.screenshot({ path: path.join(screenshots, 'template-service-vm-tab.png'), fullPage: true });
+  } finally {
+    // the demo simulator forgets its VMs on restart; the locally registered component would stay
+    await fs.rm(localFile, { force: true });
+  }
 });
