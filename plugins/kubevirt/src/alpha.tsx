@@ -1,5 +1,5 @@
 import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef, PageBlueprint } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { KubevirtApiClient, VM_ENTITY_TYPE } from '@internal/plugin-kubevirt-common';
 import ComputerIcon from '@material-ui/icons/Computer';
 import { kubevirtApiRef } from './api';
@@ -64,10 +64,19 @@ const vmEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The VM at a glance on its catalog entity's overview. */
+const vmEntityCard = EntityCardBlueprint.make({
+  name: 'vm',
+  params: {
+    filter: { kind: 'resource', 'spec.type': VM_ENTITY_TYPE },
+    loader: () => import('./components/EntityVmCard').then(m => withLinks(<m.EntityVmCard />)),
+  },
+});
+
 /** The KubeVirt plugin for apps on the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'kubevirt',
   title: 'Virtual Machines',
-  extensions: [api, page, entityTab, vmEntityContent],
+  extensions: [api, page, entityTab, vmEntityContent, vmEntityCard],
   routes: { root: rootRouteRef },
 });

@@ -2,7 +2,9 @@ import { renderInTestApp, TestApiProvider } from '@backstage/frontend-test-utils
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { screen, waitFor } from '@testing-library/react';
 import { kubevirtApiRef } from '../api';
-import { summary } from '../testing/fakeKubevirtApi';
+import { detail, summary } from '../testing/fakeKubevirtApi';
+import { VmLinkBaseProvider } from './links';
+import { EntityVmCard } from './EntityVmCard';
 import { EntityVmContent } from './EntityVmContent';
 import { EntityVmsContent } from './EntityVmsContent';
 
@@ -78,5 +80,30 @@ describe('EntityVmContent', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByText(/does not say which VM it is/)).toBeInTheDocument();
+  });
+});
+
+describe('EntityVmCard', () => {
+  it("shows the VM's state on its entity's overview and links to its page", async () => {
+    const fake = { ...api(), getVm: jest.fn(async () => detail({ status: 'ErrorUnschedulable', node: undefined })) };
+    renderInTestApp(
+      <TestApiProvider apis={[[kubevirtApiRef, fake as any]]}>
+        <VmLinkBaseProvider base="/virtual-machines">
+          <EntityProvider
+            entity={{
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Resource',
+              metadata: { name: 'db-0.payments.east', annotations: { 'kubevirt.io/cluster': 'east', 'kubevirt.io/namespace': 'payments', 'kubevirt.io/name': 'db-0' } },
+              spec: { type: 'virtual-machine', owner: 'team-payments' },
+            }}
+          >
+            <EntityVmCard />
+          </EntityProvider>
+        </VmLinkBaseProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('ErrorUnschedulable')).toBeInTheDocument();
+    expect(screen.getByText('u1.large · 2 vCPU · 8Gi')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'db-0' })).toHaveAttribute('href', '/virtual-machines/east/payments/db-0');
   });
 });

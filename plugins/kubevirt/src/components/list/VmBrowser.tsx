@@ -151,7 +151,7 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
       emptyValue: '—',
       // guest agents report long names ("Fedora Linux 41 (Cloud Edition)"): one line, full name on hover
       render: vm => (
-        <span title={vm.os} style={{ display: 'inline-block', maxWidth: 160, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' }}>
+        <span title={vm.os} style={{ display: 'inline-block', maxWidth: 150, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' }}>
           {vm.os ?? '—'}
         </span>
       ),
@@ -160,7 +160,13 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
     { title: 'Age', field: 'created', render: vm => age(vm.created) },
     { title: '', sorting: false, render: vm => <VmActionsMenu vm={vm} onChange={refresh} /> },
   ];
-  const columns = allColumns.map(c => (c.field && sortable[c.field as string] === sort.key ? { ...c, defaultSort: sort.order } : c));
+  const columns = allColumns.map(c => ({
+    ...c,
+    // eleven columns and the selection box fit a laptop screen only with tighter cells
+    cellStyle: { padding: '4px 8px', ...((c.cellStyle as object | undefined) ?? {}) },
+    headerStyle: { padding: '8px' },
+    ...(c.field && sortable[c.field as string] === sort.key ? { defaultSort: sort.order } : {}),
+  }));
 
   return (
     <>
