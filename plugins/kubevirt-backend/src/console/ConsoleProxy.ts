@@ -67,6 +67,7 @@ export class ConsoleProxy {
   });
   private readonly sessions = new Set<Session>();
   private readonly attached = new WeakSet<object>();
+  private readonly held = new WeakMap<WebSocket, { early: { data: RawData; isBinary: boolean }[]; hold: (data: RawData, isBinary: boolean) => void }>();
 
   constructor(
     private readonly options: {
@@ -179,6 +180,11 @@ export class ConsoleProxy {
       browserSocket.once('close', onBrowserGone);
       ws.once('open', () => {
         browserSocket.off('close', onBrowserGone);
+        // what the VM says before the browser is attached (the RFB server speaks first) is kept for it
+        const early: { data: RawData; isBinary: boolean }[] = [];
+        const hold = (data: RawData, isBinary: boolean) => early.push({ data, isBinary });
+        ws.on('message', hold);
+        this.held.set(ws, { early, hold });
         resolve(ws);
       });
       ws.once('unexpected-response', (_req, res) => {
@@ -210,6 +216,15 @@ export class ConsoleProxy {
     const bytes = { toVm: 0, fromVm: 0 };
     let closedBy: 'browser' | 'cluster' | 'broker' | undefined;
 
+    const held = this.held.get(upstream);
+    if (held) {
+      upstream.off('message', held.hold);
+      this.held.delete(upstream);
+      for (const m of held.early) {
+        bytes.fromVm += (m.data as Buffer).length ?? 0;
+        browser.send(m.data, { binary: m.isBinary });
+      }
+    }
     upstream.on('message', (data: RawData, isBinary) => {
       bytes.fromVm += (data as Buffer).length ?? 0;
       if (browser.readyState === WebSocket.OPEN) browser.send(data, { binary: isBinary });

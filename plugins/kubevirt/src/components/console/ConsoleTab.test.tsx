@@ -34,11 +34,13 @@ class FakeTerminal {
 jest.mock('@xterm/xterm', () => ({ Terminal: jest.fn().mockImplementation(() => new FakeTerminal()) }));
 jest.mock('@xterm/addon-fit', () => ({ FitAddon: jest.fn().mockImplementation(() => ({ fit: jest.fn() })) }));
 
-const rfbs: { target: HTMLElement; channel: unknown; listeners: Record<string, () => void>; disconnect: jest.Mock }[] = [];
+const rfbs: { target: HTMLElement; channel: unknown; received: string[]; listeners: Record<string, () => void>; disconnect: jest.Mock }[] = [];
 jest.mock('@novnc/novnc/lib/rfb', () => ({
   __esModule: true,
-  default: jest.fn().mockImplementation((target: HTMLElement, channel: unknown) => {
-    const rfb = { target, channel, listeners: {} as Record<string, () => void>, disconnect: jest.fn(), sendCtrlAltDel: jest.fn(), addEventListener: (e: string, l: () => void) => (rfb.listeners[e] = l) };
+  default: jest.fn().mockImplementation((target: HTMLElement, channel: any) => {
+    const rfb = { target, channel, received: [] as string[], listeners: {} as Record<string, () => void>, disconnect: jest.fn(), sendCtrlAltDel: jest.fn(), addEventListener: (e: string, l: () => void) => (rfb.listeners[e] = l) };
+    // as noVNC's Websock.attach does
+    channel.onmessage = (e: MessageEvent) => rfb.received.push(new TextDecoder().decode(e.data));
     rfbs.push(rfb);
     return rfb;
   }),
@@ -67,8 +69,11 @@ class FakeSocket extends EventTarget {
     this.readyState = 1;
     this.dispatchEvent(new Event('open'));
   }
+  onmessage?: (e: MessageEvent) => void;
   serverSends(text: string) {
-    this.dispatchEvent(new MessageEvent('message', { data: new TextEncoder().encode(text).buffer }));
+    const event = new MessageEvent('message', { data: new TextEncoder().encode(text).buffer });
+    this.dispatchEvent(event);
+    this.onmessage?.(event);
   }
   serverCloses(code: number, reason: string) {
     this.readyState = 3;
@@ -161,9 +166,14 @@ describe('ConsoleTab', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Connect VNC' }));
     await waitFor(() => expect(FakeSocket.instances).toHaveLength(1));
     expect(lastSocket().url).toMatch(/\/vms\/east\/payments\/db-0\/vnc$/);
-    act(() => lastSocket().serverOpens());
+    act(() => {
+      lastSocket().serverOpens();
+      // the RFB server speaks first, while noVNC is still loading
+      lastSocket().serverSends('RFB 003.008\n');
+    });
     await waitFor(() => expect(rfbs).toHaveLength(1));
     expect(rfbs[0].channel).toBe(lastSocket());
+    expect(rfbs[0].received).toEqual(['RFB 003.008\n']);
     expect(rfbs[0].target).toBe(screen.getByTestId('vnc-console'));
     const ctrlAltDel = screen.getByRole('button', { name: 'Send Ctrl+Alt+Del' });
     expect(ctrlAltDel).toBeDisabled();

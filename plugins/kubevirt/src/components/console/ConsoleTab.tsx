@@ -14,6 +14,7 @@ import { closeMessage, useConsoleSocket } from './useConsoleSocket';
 import { VncConsole } from './VncConsole';
 
 const labels: Record<VmConsoleKind, string> = { console: 'Serial console', vnc: 'VNC' };
+const phrases: Record<VmConsoleKind, string> = { console: 'serial console', vnc: 'VNC console' };
 
 /** The open session: connecting, the console itself, or why it ended with a way back in. */
 const ConsoleSession = ({ detail, kind, onDisconnect }: { detail: VmDetail; kind: VmConsoleKind; onDisconnect: () => void }) => {
@@ -23,8 +24,8 @@ const ConsoleSession = ({ detail, kind, onDisconnect }: { detail: VmDetail; kind
     <Box>
       <Box display="flex" alignItems="center" mb={1} style={{ gap: 8 }}>
         <Typography variant="body2" role="status">
-          {socket.state === 'connecting' && `Connecting to the ${labels[kind].toLowerCase()} of ${detail.summary.name}…`}
-          {socket.state === 'open' && `Connected to the ${labels[kind].toLowerCase()} of ${detail.summary.name}`}
+          {socket.state === 'connecting' && `Connecting to the ${phrases[kind]} of ${detail.summary.name}…`}
+          {socket.state === 'open' && `Connected to the ${phrases[kind]} of ${detail.summary.name}`}
           {socket.state === 'closed' && closeMessage(socket.code, socket.reason)}
         </Typography>
         {socket.state === 'closed' && (
@@ -36,8 +37,8 @@ const ConsoleSession = ({ detail, kind, onDisconnect }: { detail: VmDetail; kind
           Disconnect
         </Button>
       </Box>
-      {socket.state === 'open' && kind === 'console' && <SerialConsole socket={socket.socket} />}
-      {socket.state === 'open' && kind === 'vnc' && <VncConsole socket={socket.socket} />}
+      {socket.state === 'open' && kind === 'console' && <SerialConsole channel={socket.channel} />}
+      {socket.state === 'open' && kind === 'vnc' && <VncConsole channel={socket.channel} />}
     </Box>
   );
 };
@@ -70,7 +71,7 @@ export const ConsoleTab = ({ detail }: { detail: VmDetail }) => {
           </Alert>
         )}
         <Box mt={2}>
-          <Tooltip title={denied ?? (running ? `Open the ${labels[kind].toLowerCase()} of ${vm.name}` : `${vm.name} is not running`)}>
+          <Tooltip title={denied ?? (running ? `Open the ${phrases[kind]} of ${vm.name}` : `${vm.name} is not running`)}>
             <span>
               <Button variant="contained" color="primary" disabled={!!denied || !running} onClick={() => setConnected(true)}>
                 Connect {labels[kind]}

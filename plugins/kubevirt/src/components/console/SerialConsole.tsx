@@ -2,9 +2,11 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
+import { ConsoleChannel } from './useConsoleSocket';
 
 /** xterm.js on an open console websocket: bytes from the VM are written, keys go back as binary frames. */
-export const SerialConsole = ({ socket }: { socket: WebSocket }) => {
+export const SerialConsole = ({ channel }: { channel: ConsoleChannel }) => {
+  const { socket } = channel;
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -22,6 +24,7 @@ export const SerialConsole = ({ socket }: { socket: WebSocket }) => {
     const onMessage = (e: MessageEvent) => {
       terminal.write(typeof e.data === 'string' ? e.data : new Uint8Array(e.data as ArrayBuffer));
     };
+    for (const early of channel.claim()) onMessage(early);
     socket.addEventListener('message', onMessage);
     // virt-handler drops text frames: keystrokes travel as binary
     const typed = terminal.onData(data => socket.readyState === WebSocket.OPEN && socket.send(encoder.encode(data)));
@@ -41,7 +44,7 @@ export const SerialConsole = ({ socket }: { socket: WebSocket }) => {
       typed.dispose();
       terminal.dispose();
     };
-  }, [socket]);
+  }, [channel, socket]);
 
   return <div ref={container} data-testid="serial-console" style={{ height: 480, background: '#000', padding: 4 }} />;
 };

@@ -1,9 +1,10 @@
 import Button from '@material-ui/core/Button';
 import { useEffect, useRef, useState } from 'react';
 import type RFB from '@novnc/novnc/lib/rfb';
+import { ConsoleChannel } from './useConsoleSocket';
 
 /** noVNC on an open console websocket; the VM's screen scaled to the tab. */
-export const VncConsole = ({ socket }: { socket: WebSocket }) => {
+export const VncConsole = ({ channel }: { channel: ConsoleChannel }) => {
   const container = useRef<HTMLDivElement>(null);
   const [rfb, setRfb] = useState<RFB>();
   const [connected, setConnected] = useState(false);
@@ -14,7 +15,10 @@ export const VncConsole = ({ socket }: { socket: WebSocket }) => {
     // loaded on demand: most VM pages never open VNC
     import('@novnc/novnc/lib/rfb').then(({ default: Rfb }) => {
       if (cancelled || !container.current) return;
+      const { socket } = channel;
       client = new Rfb(container.current, socket, { shared: true });
+      // noVNC listens through socket.onmessage: hand it what the server said while it was loading
+      for (const early of channel.claim()) socket.onmessage?.(early);
       client.scaleViewport = true;
       client.background = '#000';
       client.addEventListener('connect', () => setConnected(true));
@@ -25,7 +29,7 @@ export const VncConsole = ({ socket }: { socket: WebSocket }) => {
       cancelled = true;
       client?.disconnect();
     };
-  }, [socket]);
+  }, [channel]);
 
   return (
     <>

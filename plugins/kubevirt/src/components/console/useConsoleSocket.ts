@@ -3,9 +3,35 @@ import { VmConsoleKind, VmRef } from '@internal/plugin-kubevirt-common';
 import { useEffect, useState } from 'react';
 import { kubevirtApiRef } from '../../api';
 
+/**
+ * An open console websocket and what arrived on it before a viewer took it
+ * over: the VNC server speaks first, and noVNC loads and attaches a moment
+ * after the socket opens.
+ */
+export class ConsoleChannel {
+  private backlog: MessageEvent[] = [];
+  private claimed = false;
+  private readonly keep = (e: MessageEvent) => {
+    if (!this.claimed) this.backlog.push(e);
+  };
+
+  constructor(readonly socket: WebSocket) {
+    socket.addEventListener('message', this.keep);
+  }
+
+  /** The messages so far, once; later ones go to the caller's own listeners. */
+  claim(): MessageEvent[] {
+    this.claimed = true;
+    this.socket.removeEventListener('message', this.keep);
+    const early = this.backlog;
+    this.backlog = [];
+    return early;
+  }
+}
+
 export type ConsoleSocketState =
   | { state: 'connecting' }
-  | { state: 'open'; socket: WebSocket }
+  | { state: 'open'; socket: WebSocket; channel: ConsoleChannel }
   | { state: 'closed'; code: number; reason: string };
 
 /** Why a console closed, in words; 4000 + HTTP status codes come from the broker. */
@@ -35,8 +61,8 @@ export function useConsoleSocket(ref: VmRef, kind: VmConsoleKind, attempt: numbe
       if (cancelled) return;
       socket = new WebSocket(url, protocols);
       socket.binaryType = 'arraybuffer';
-      const opened = socket;
-      socket.addEventListener('open', () => !cancelled && setState({ state: 'open', socket: opened }));
+      const channel = new ConsoleChannel(socket);
+      socket.addEventListener('open', () => !cancelled && setState({ state: 'open', socket: channel.socket, channel }));
       socket.addEventListener('close', e => !cancelled && setState({ state: 'closed', code: e.code, reason: e.reason }));
     })().catch(e => !cancelled && setState({ state: 'closed', code: 4503, reason: String(e?.message ?? e) }));
     return () => {
