@@ -10,6 +10,13 @@ export interface Config {
      * KubeVirt's kubevirt_vmi_* series with the labels namespace and name. A cluster without
      * an entry answers 501 on /vms/.../metrics and the tab says how to configure it.
      */
+    console?: {
+      /**
+       * Seconds between keep-alive pings on console websockets (both ways); a browser that
+       * misses two is dropped and its cluster session closed. Default 30.
+       */
+      keepAliveSeconds?: number;
+    };
     prometheus?: {
       [cluster: string]: {
         /** Base URL; /api/v1/query_range is appended. */

@@ -108,7 +108,13 @@ export const kubevirtPlugin = createBackendPlugin({
         const reads = new ClusterReads();
         const writes = new VmWrites(vms, reads, logger);
         // the console websocket: hooked to the HTTP server by the first request of this plugin
-        const consoles = new ConsoleProxy({ basePath: async () => new URL(await discovery.getBaseUrl('kubevirt')).pathname.replace(/\/$/, ''), auth, vms, logger });
+        const consoles = new ConsoleProxy({
+          basePath: async () => new URL(await discovery.getBaseUrl('kubevirt')).pathname.replace(/\/$/, ''),
+          auth,
+          vms,
+          logger,
+          pingIntervalMs: (config.getOptionalNumber('kubevirt.console.keepAliveSeconds') ?? 30) * 1000,
+        });
         lifecycle.addShutdownHook(() => consoles.close());
         httpRouter.use(consoles.middleware() as any);
         const metrics = new VmMetrics(vms, readPrometheusConfig(config));

@@ -75,6 +75,8 @@ export class ConsoleProxy {
       auth: AuthService;
       vms: VmService;
       logger: LoggerService;
+      /** Keep-alive pings both ways; a browser that misses two is dropped (and its cluster session closed). */
+      pingIntervalMs?: number;
     },
   ) {
     this.server.on('error', e => options.logger.error(`Console websocket server error: ${e}`));
@@ -235,7 +237,24 @@ export class ConsoleProxy {
       if (upstream.readyState === WebSocket.OPEN) upstream.send(data, { binary: true });
     });
 
+    // idle consoles stay open through proxies that cut silent connections, and a vanished browser is noticed
+    let alive = true;
+    browser.on('pong', () => {
+      alive = true;
+    });
+    const keepAlive = setInterval(() => {
+      if (!alive) {
+        closedBy ??= 'broker';
+        browser.terminate();
+        return;
+      }
+      alive = false;
+      browser.ping();
+      if (upstream.readyState === WebSocket.OPEN) upstream.ping();
+    }, this.options.pingIntervalMs ?? 30_000);
+
     const finish = (code: number, reason: string) => {
+      clearInterval(keepAlive);
       if (!this.sessions.delete(session)) return;
       this.options.vms
         .audited(`vm-${kind}-close`, ref, credentials, async () => {}, { console: kind, closedBy, code, reason, durationMs: Date.now() - opened, ...bytes })

@@ -144,6 +144,19 @@ describe('console websocket proxy', () => {
     expect(closed.reason).toContain('payments/payments-batch');
   });
 
+  it('drops a browser that stops answering keep-alive pings, and its cluster session with it', async () => {
+    const quick = await start({ east: sim }, permissions.factory, { kubevirt: { console: { keepAliveSeconds: 0.2 } } });
+    const { port } = quick.server.address() as { port: number };
+    const token = Buffer.from(mockCredentials.user.token('user:default/jane'), 'utf8').toString('base64url');
+    // a client that never answers pings, like a laptop that went to sleep
+    const silent = new WebSocket(`ws://127.0.0.1:${port}/api/kubevirt/vms/east/platform/bastion/console`, [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`], { autoPong: false } as any);
+    await new Promise(resolve => silent.once('open', resolve));
+    const closed = await new Promise<number>(resolve => silent.once('close', code => resolve(code)));
+    expect(closed).toBe(1006);
+    const closeEvent = await eventually(async () => auditEvents.find(e => e.eventId === 'vm-console-close' && e.meta.name === 'bastion'), e => !!e);
+    expect(closeEvent?.meta.closedBy).toBe('broker');
+  });
+
   it('completes the RFB handshake through the proxy and gets the screen and a key round-trip', async () => {
     const vnc = open(server, '/vms/east/data/search-indexer-0/vnc');
     await vnc.opened;
