@@ -38,9 +38,9 @@ function connect(url: string, protocols: string[], options: object): Promise<Con
     let nextWaiter: ((text: string) => void) | undefined;
     ws.on('message', (d: Buffer) => {
       total += d.length;
-      const w = nextWaiter;
+      const onNext = nextWaiter;
       nextWaiter = undefined;
-      w?.(d.toString('latin1'));
+      onNext?.(d.toString('latin1'));
       if (waiter && total >= waiter.n) {
         const w = waiter;
         waiter = undefined;
