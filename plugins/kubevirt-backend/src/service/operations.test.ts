@@ -218,21 +218,34 @@ describe('VM operations of the console/metrics issue, over HTTP against the simu
       for (const v of running) byNode.set(v.status.nodeName, [...(byNode.get(v.status.nodeName) ?? []), v]);
       const [node, onNode] = [...byNode.entries()].sort((a, b) => b[1].length - a[1].length)[0];
 
+      // one of them cannot live-migrate (a disk that is not shared), as KubeVirt reports it
+      const pinned = onNode.find((v: any) => v.metadata.namespace !== 'orders');
+      const conditions = [
+        ...pinned.status.conditions.filter((c: any) => c.type !== 'LiveMigratable'),
+        { type: 'LiveMigratable', status: 'False', reason: 'DisksNotLiveMigratable', message: 'cannot migrate VMI: PVC root is not shared, live migration requires that all PVCs must be shared (using ReadWriteMany access mode)' },
+      ];
+      await admin.request('PATCH', `${KV}/namespaces/${pinned.metadata.namespace}/virtualmachineinstances/${pinned.metadata.name}/status`, { status: { conditions } }, 'application/merge-patch+json');
+      await eventually(
+        () => request(server).get(`/api/kubevirt/vms/east/${pinned.metadata.namespace}/${pinned.metadata.name}`),
+        r => r.body.vmi?.status?.conditions?.some((c: any) => c.type === 'LiveMigratable' && c.status === 'False'),
+      );
+
       const dry = await request(server).post(`/api/kubevirt/clusters/east/nodes/${node}/evacuate`).send({ dryRun: true }).expect(202);
       expect(dry.body.results).toHaveLength(onNode.length);
       expect((await admin.request('GET', `${KV}/virtualmachineinstancemigrations`)).items).toHaveLength(0);
 
       const res = await request(server).post(`/api/kubevirt/clusters/east/nodes/${node}/evacuate`).send({}).expect(202);
       expect(res.body).toMatchObject({ cluster: 'east', node, dryRun: false });
-      const expected = onNode.map((vmi: any) =>
-        vmi.metadata.namespace === 'orders'
-          ? { name: vmi.metadata.name, result: 'not-allowed', reason: 'your VM role does not allow migrating it' }
-          : { name: vmi.metadata.name, result: 'migrating' },
-      );
+      const expected = onNode.map((vmi: any) => {
+        if (vmi.metadata.namespace === 'orders') return { name: vmi.metadata.name, result: 'not-allowed', reason: 'your VM role does not allow migrating it' };
+        if (vmi === pinned) return { name: vmi.metadata.name, result: 'not-migratable', reason: expect.stringContaining('DisksNotLiveMigratable: cannot migrate VMI: PVC root is not shared') };
+        return { name: vmi.metadata.name, result: 'migrating' };
+      });
       expect(res.body.results.map((r: any) => ({ name: r.name, result: r.result, ...(r.reason ? { reason: r.reason } : {}) }))).toEqual(expect.arrayContaining(expected));
       expect(res.body.results).toHaveLength(onNode.length);
       const moved = res.body.results.filter((r: any) => r.result === 'migrating');
       expect(moved.length).toBeGreaterThan(0);
+      expect(moved.map((m: any) => m.name)).not.toContain(pinned.metadata.name);
       const after = await eventually(
         () => admin.request('GET', `${KV}/virtualmachineinstances`),
         list => moved.every((m: any) => list.items.find((v: any) => v.metadata.name === m.name && v.metadata.namespace === m.namespace)?.status?.nodeName !== node),
