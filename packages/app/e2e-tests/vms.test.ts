@@ -90,6 +90,18 @@ test('a VM page shows the VM without the catalog; a snapshot taken there becomes
 
   await page.getByRole('tab', { name: 'YAML' }).click();
   await expect(page.getByRole('tabpanel')).toContainText('kind: VirtualMachine');
+
+  // the VM's catalog entity (kind Resource, emitted by the catalog provider) carries the same page
+  const entity = '/catalog/default/resource/payments-db-0.payments.local-sim';
+  await expect(async () => {
+    await go(page, '/virtual-machines');
+    await go(page, entity);
+    await expect(page.getByText('Virtual machine', { exact: true })).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+  await page.locator(`a[href$="${entity}/virtual-machine"]`).click();
+  await expect(page.getByRole('toolbar', { name: 'VM actions' })).toBeVisible();
+  await expect(page.getByRole('tabpanel')).toContainText('u1.large');
+  await page.screenshot({ path: path.join(screenshots, 'vm-catalog-entity.png'), fullPage: true });
 });
 
 test('the guest only views VMs of another team: actions are disabled and name the role they need', async ({ page }) => {

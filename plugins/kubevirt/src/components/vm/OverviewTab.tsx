@@ -62,7 +62,7 @@ function useCatalogOwner(detail: VmDetail) {
 }
 
 // the default title case splits "vCPUs" and "IP" into letters; keep the words as written
-const titleFormat = (key: string) => key.charAt(0).toUpperCase() + key.slice(1);
+const titleFormat = (key: string) => (/^[a-z][A-Z]/.test(key) ? key : key.charAt(0).toUpperCase() + key.slice(1));
 
 export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
   const s = detail.summary;
