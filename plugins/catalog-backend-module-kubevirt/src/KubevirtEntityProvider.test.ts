@@ -13,7 +13,7 @@ import kubevirtPlugin from '@internal/plugin-kubevirt-backend';
 import request from 'supertest';
 import { catalogModuleKubevirtEntityProvider } from './module';
 import { KubevirtEntityProvider } from './KubevirtEntityProvider';
-import { eventually, FakeConnection, kube } from './testUtils';
+import { eventually, FakeConnection, kube } from './__testUtils__/testUtils';
 
 jest.setTimeout(60_000);
 
@@ -89,6 +89,9 @@ describe('KubevirtEntityProvider with the broker and the simulator', () => {
     const connection = new FakeConnection();
     await provider!.connect(connection);
     await eventually(() => request(backend.server).get('/api/kubevirt/clusters'), r => r.body.items?.[0]?.state === 'synced');
+    // what the start-up brought (the full at connect, the broker's first list) is applied and forgotten
+    await provider!.flush();
+    connection.mutations.length = 0;
     return { provider: provider!, connection, server: backend.server, stop: () => backend.stop() };
   }
 

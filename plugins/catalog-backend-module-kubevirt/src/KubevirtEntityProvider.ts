@@ -31,6 +31,8 @@ export interface KubevirtEntityProviderOptions {
   deltaDelayMs?: number;
   /** Above this many changed VMs in one batch (a cluster's initial list, a re-list) a full mutation is cheaper. */
   maxDeltaSize?: number;
+  /** First delay before a full mutation is retried while a cluster is not synced; doubles up to 2 minutes. */
+  unsyncedRetryMs?: number;
 }
 
 type VmRef = { cluster: string; namespace: string; name: string };
@@ -71,11 +73,15 @@ export class KubevirtEntityProvider implements EntityProvider {
   private flushTimer?: NodeJS.Timeout;
   private readonly deltaDelayMs: number;
   private readonly maxDeltaSize: number;
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelayMs: number;
+  private stopped = false;
 
   constructor(private readonly options: KubevirtEntityProviderOptions) {
     this.components = new ComponentIndex(options.catalog, options.auth, options.logger);
     this.deltaDelayMs = options.deltaDelayMs ?? 250;
     this.maxDeltaSize = options.maxDeltaSize ?? 200;
+    this.retryDelayMs = options.unsyncedRetryMs ?? 5000;
   }
 
   getProviderName() {
@@ -96,6 +102,9 @@ export class KubevirtEntityProvider implements EntityProvider {
       topics: [KUBEVIRT_VM_EVENTS_TOPIC],
       onEvent: async ({ eventPayload }) => this.onChange(eventPayload as VmChangeEvent),
     });
+    // the broker's first list may have been announced before this subscription:
+    // one full mutation now, so VMs never wait for the first scheduled run
+    this.full().catch(error => logger.error(`KubeVirt VM full mutation failed: ${error}`));
     await scheduler.scheduleTask({
       id: `${this.getProviderName()}:full-mutation`,
       ...config.schedule,
@@ -117,6 +126,15 @@ export class KubevirtEntityProvider implements EntityProvider {
         }
       },
     });
+  }
+
+  /** Stops the timers; the backend is shutting down. */
+  stop() {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.retryTimer = undefined;
+    this.flushTimer = undefined;
   }
 
   /** Runs a full mutation (after whatever mutation is in progress). */
@@ -141,7 +159,7 @@ export class KubevirtEntityProvider implements EntityProvider {
   }
 
   private onChange(change: VmChangeEvent) {
-    if (!this.connection || !this.wanted(change.cluster)) return;
+    if (!this.connection || this.stopped || !this.wanted(change.cluster)) return;
     this.pending.set(keyOf(change), change);
     this.flushTimer ??= setTimeout(() => {
       this.flush().catch(error => this.options.logger.error(`KubeVirt VM delta failed: ${error}`));
@@ -211,9 +229,16 @@ export class KubevirtEntityProvider implements EntityProvider {
     const { logger } = this.options;
     const started = Date.now();
     const client = await this.client();
-    const [{ items: clusters }] = await Promise.all([client.listClusters(), this.components.refresh({ force: true })]);
+    let clusters: ClusterStatus[];
+    try {
+      [{ items: clusters }] = await Promise.all([client.listClusters(), this.components.refresh({ force: true })]);
+    } catch (error) {
+      this.retryWhileUnsynced(['(broker)']);
+      throw error;
+    }
     this.componentsAtFull = this.components.version;
     const next: Emitted = new Map();
+    const unsynced: string[] = [];
     for (const configured of this.options.config.clusters ?? []) {
       if (!clusters.some(c => c.name === configured)) {
         logger.warn(`KubeVirt cluster ${configured} in catalog.providers.kubevirt.clusters is unknown to the broker; it has no VM entities`);
@@ -233,6 +258,7 @@ export class KubevirtEntityProvider implements EntityProvider {
         })));
         continue;
       }
+      unsynced.push(cluster);
       const kept = await this.lastKnown(cluster);
       const state = listed?.status ? `${listed.status.state}${listed.status.error ? ` (${listed.status.error})` : ''}` : 'unreachable';
       if (kept.size || !listed) {
@@ -246,6 +272,7 @@ export class KubevirtEntityProvider implements EntityProvider {
         })));
       }
     }
+    this.retryWhileUnsynced(unsynced);
     const entities: DeferredEntity[] = [];
     for (const [cluster, byRef] of next) {
       for (const entity of byRef.values()) entities.push({ entity, locationKey: locationKey(cluster) });
@@ -254,6 +281,26 @@ export class KubevirtEntityProvider implements EntityProvider {
     this.emitted = next;
     this.complete = new Set(next.keys());
     logger.info(`KubeVirt full mutation: ${entities.length} VM entities from ${next.size} clusters in ${Date.now() - started} ms`);
+  }
+
+  /**
+   * A cache that finishes its first list announces its VMs, but a cluster
+   * whose other caches finish later becomes synced without a word: retry the
+   * full mutation, backing off, until every cluster is synced.
+   */
+  private retryWhileUnsynced(unsynced: string[]) {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (!unsynced.length || this.stopped) {
+      this.retryDelayMs = this.options.unsyncedRetryMs ?? 5000;
+      return;
+    }
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.full().catch(error => this.options.logger.error(`KubeVirt VM full mutation failed: ${error}`));
+    }, this.retryDelayMs);
+    this.retryTimer.unref?.();
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 120_000);
   }
 
   private async delta(batch: VmChangeEvent[]) {

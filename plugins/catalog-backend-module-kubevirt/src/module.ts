@@ -22,14 +22,15 @@ export const catalogModuleKubevirtEntityProvider = createBackendModule({
         logger: coreServices.logger,
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         kubevirt: kubevirtServiceRef,
       },
-      async init({ catalogProcessing, config, logger, auth, scheduler, catalog, events, kubevirt }) {
-        catalogProcessing.addEntityProvider(
-          new KubevirtEntityProvider({ config: readProviderConfig(config), kubevirt, catalog, auth, logger, scheduler, events }),
-        );
+      async init({ catalogProcessing, config, logger, auth, scheduler, lifecycle, catalog, events, kubevirt }) {
+        const provider = new KubevirtEntityProvider({ config: readProviderConfig(config), kubevirt, catalog, auth, logger, scheduler, events });
+        catalogProcessing.addEntityProvider(provider);
+        lifecycle.addShutdownHook(() => provider.stop());
       },
     });
   },
