@@ -160,3 +160,16 @@ test('"Service with a VM" registers the new service without a git host; its data
     await fs.rm(localFile, { force: true });
   }
 });
+
+test('the installed-actions page documents the kubevirt actions with their examples', async ({ page }) => {
+  await signIn(page);
+  await go(page, '/create/actions');
+  for (const id of ['kubevirt:vm:create', 'kubevirt:vm:action', 'kubevirt:vm:snapshot', 'kubevirt:vm:delete', 'kubevirt:vm:wait', 'kubevirt:catalog:register-local']) {
+    await expect(page.getByText(id, { exact: true }).first()).toBeVisible();
+  }
+  // the action's page: its inputs with descriptions, and the examples
+  await page.getByText('kubevirt:vm:create', { exact: true }).first().click();
+  await expect(page.getByText('sshPublicKey').first()).toBeVisible();
+  await expect(page.getByText(/never logged/).first()).toBeVisible();
+  await page.screenshot({ path: path.join(screenshots, 'template-installed-actions.png'), fullPage: true });
+});

@@ -114,7 +114,7 @@ export function createVmCreateAction(deps: KubevirtActionDeps) {
         cpu: (z: Z) => z.number().int().min(1).max(64).optional().describe('vCPUs, with memory, instead of an instancetype'),
         memory: (z: Z) => z.string().optional().describe('Memory such as 4Gi, with cpu, instead of an instancetype'),
         preference: (z: Z) => z.string().optional().describe('Preference (OS defaults), e.g. fedora'),
-        image: (z: Z) => z.string().optional().describe('Golden image (DataSource) as <namespace>/<name>, e.g. kubevirt-os-images/fedora; or give containerDisk'),
+        image: (z: Z) => z.string().optional().describe('Golden image (DataSource) as namespace/name, e.g. kubevirt-os-images/fedora; or give containerDisk'),
         containerDisk: (z: Z) => z.string().optional().describe('Container disk image reference, instead of a golden image'),
         diskSize: (z: Z) => z.string().optional().describe('Root disk size for a golden image, e.g. 30Gi (1Gi to 4Ti; broker default 30Gi)'),
         cloudInitUserData: (z: Z) =>

@@ -34,7 +34,7 @@ export function createVmSnapshotAction(deps: KubevirtActionDeps) {
         cluster: (z: Z) => z.string().min(1).describe('Cluster name as configured under kubernetes.clusterLocatorMethods'),
         namespace: (z: Z) => z.string().min(1).describe('Namespace of the VM'),
         name: (z: Z) => z.string().min(1).describe('Name of the VM'),
-        snapshotName: (z: Z) => z.string().optional().describe('Name of the VirtualMachineSnapshot; default <vm>-<timestamp>'),
+        snapshotName: (z: Z) => z.string().optional().describe('Name of the VirtualMachineSnapshot; default: the VM name and a timestamp'),
         waitForReady: (z: Z) => z.boolean().optional().describe('Wait until the snapshot is readyToUse; default false'),
         timeoutSeconds: (z: Z) => z.number().int().min(1).max(86400).optional().describe('How long to wait; default 600'),
       },
