@@ -76,7 +76,7 @@ describe('kubevirt:vm:create against the broker and the simulator', () => {
   it('dry run: the cluster validates, nothing is created', async () => {
     const { ctx, outputs, lines } = actionContext(input('vm-dry'), { dryRun: true });
     await action.handler(ctx as any);
-    expect(outputs()).toMatchObject({ name: 'vm-dry', dryRun: true, entityRef: 'resource:default/vm-dry.payments.east' });
+    expect(outputs()).toMatchObject({ name: 'vm-dry', dryRun: true, status: 'DryRun', entityRef: 'resource:default/vm-dry.payments.east' });
     expect(lines.join('\n')).toContain('Dry run');
     await nothingCreated(east, 'vm-dry');
   });

@@ -161,7 +161,8 @@ export function createVmCreateAction(deps: KubevirtActionDeps) {
         ctx.output('cluster', ref.cluster);
         ctx.output('uid', summary.uid ?? '');
         ctx.output('ipAddress', summary.ipAddresses?.[0] ?? '');
-        ctx.output('status', summary.status);
+        // a dry-run VM was never persisted, so it has no status of its own
+        ctx.output('status', dryRun && summary.status === 'Unknown' ? 'DryRun' : summary.status);
         ctx.output('vmUrl', vmPageUrl(deps.appBaseUrl, ref));
         ctx.output('entityRef', vmEntityRef(ref));
         ctx.output('dryRun', dryRun);
