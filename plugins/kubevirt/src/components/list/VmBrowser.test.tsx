@@ -55,6 +55,15 @@ describe('VmBrowser', () => {
     expect(screen.queryByText('vm-00')).toBeNull();
   });
 
+  it('reads the list again on Refresh', async () => {
+    const api = pagingApi(many);
+    render(api);
+    await screen.findByText('vm-00');
+    const calls = api.listVms.mock.calls.length;
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() => expect(api.listVms.mock.calls.length).toBeGreaterThan(calls));
+  });
+
   it('sorts on the server when a header is clicked', async () => {
     const api = pagingApi(many);
     render(api);

@@ -4,6 +4,7 @@ import { ClusterStatus, kubevirtSignalChannels, VmListQuery, VmSortKey, VmSummar
 import Box from '@material-ui/core/Box';
 import TablePagination from '@material-ui/core/TablePagination';
 import Tooltip from '@material-ui/core/Tooltip';
+import RefreshIcon from '@material-ui/icons/Refresh';
 import WarningIcon from '@material-ui/icons/Warning';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -188,6 +189,8 @@ export const VmBrowser = ({ title, baseQuery, channel }: { title: string; baseQu
         isLoading={list.loading && !shown}
         options={{ paging: false, search: false, padding: 'dense', sorting: true, draggable: false, selection: true, showTextRowsSelected: false, showSelectAllCheckbox: true }}
         onSelectionChange={(rows: VmSummary[]) => setSelected(rows)}
+        // rows refresh by signals; VMs created or deleted elsewhere show on the next read, or now
+        actions={[{ icon: () => <RefreshIcon />, tooltip: 'Refresh', isFreeAction: true, onClick: refresh }]}
         data={(shown?.items ?? []).map(vm => (selected.some(s => s.uid === vm.uid) ? { ...vm, tableData: { checked: true } } : vm))}
         columns={columns}
         onOrderChange={(index: number, direction: 'asc' | 'desc') => {
