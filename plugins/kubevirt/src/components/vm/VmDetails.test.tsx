@@ -170,5 +170,8 @@ describe('lineDiff', () => {
     expect(d.filter(l => l.kind === 'removed').map(l => l.text.trim())).toEqual(['resourceVersion: "1"']);
     expect(d.filter(l => l.kind === 'added').map(l => l.text.trim())).toEqual(['resourceVersion: "2"', 'y: 2']);
     expect(d.filter(l => l.kind === 'same').map(l => l.text.trim())).toContain('runStrategy: Always');
+    // a replaced line reads old first, then new
+    const changed = d.filter(l => l.kind !== 'same').map(l => `${l.kind} ${l.text.trim()}`);
+    expect(changed.indexOf('removed resourceVersion: "1"')).toBeLessThan(changed.indexOf('added resourceVersion: "2"'));
   });
 });

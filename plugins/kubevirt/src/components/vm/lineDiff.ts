@@ -32,7 +32,8 @@ export function lineDiff(before: string, after: string): DiffLine[] {
       middle.push({ kind: 'same', text: x[i] });
       i++;
       j++;
-    } else if (j < y.length && (i === x.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
+    } else if (j < y.length && (i === x.length || lcs[i][j + 1] > lcs[i + 1][j])) {
+      // on a tie the old line goes first, as diff -u shows a replaced line
       middle.push({ kind: 'added', text: y[j++] });
     } else {
       middle.push({ kind: 'removed', text: x[i++] });
