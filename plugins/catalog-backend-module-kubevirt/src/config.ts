@@ -2,9 +2,9 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
+import { toOwnerRef } from './ownerRef';
 
 export interface KubevirtProviderConfig {
   enabled: boolean;
@@ -29,7 +29,7 @@ const defaultSchedule: SchedulerServiceTaskScheduleDefinition = {
 
 function ownerRef(value: string, where: string) {
   try {
-    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }));
+    return toOwnerRef(value);
   } catch (error) {
     throw new InputError(`Invalid owner "${value}" in ${CONFIG_KEY}.${where}: ${error}`);
   }

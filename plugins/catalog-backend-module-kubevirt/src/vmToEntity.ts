@@ -1,10 +1,4 @@
-import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
-  parseEntityRef,
-  ResourceEntityV1alpha1,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntityV1alpha1 } from '@backstage/catalog-model';
 import {
   KUBERNETES_ID_LABEL,
   VM_CLUSTER_ANNOTATION,
@@ -16,6 +10,7 @@ import {
   vmEntityName,
   VmSummary,
 } from '@internal/plugin-kubevirt-common';
+import { toOwnerRef } from './ownerRef';
 
 /** A catalog component that a VM serves, found by its `backstage.io/kubernetes-id`. */
 export interface ServedComponent {
@@ -73,7 +68,7 @@ function ownerOf(vm: VmSummary, options: EntityOptions, components: ServedCompon
       const value = values[key];
       if (!value) continue;
       try {
-        return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }));
+        return toOwnerRef(value);
       } catch {
         options.warn?.(`VM ${vm.namespace}/${vm.name} on cluster ${vm.cluster}: ${source} ${key}="${value}" is not an entity ref; ignored`);
       }
