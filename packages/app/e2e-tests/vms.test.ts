@@ -1,4 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
+import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 
 const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
@@ -16,6 +18,27 @@ async function go(page: Page, to: string) {
     window.history.pushState({}, '', target);
     window.dispatchEvent(new PopStateEvent('popstate'));
   }, to);
+}
+
+/** A change made behind the portal's back, as another user's kubectl would: straight to the cluster. */
+function patchInCluster(urlPath: string, patch: object): Promise<number> {
+  const body = Buffer.from(JSON.stringify(patch));
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${process.env.KUBEVIRT_SIM_URL ?? 'https://127.0.0.1:7010'}${urlPath}`,
+      {
+        method: 'PATCH',
+        ca: fs.readFileSync(path.resolve(__dirname, '../../../.tools/cache/kubevirt-simulator/ca.crt')),
+        headers: { Authorization: 'Bearer simulator-admin-token', 'Content-Type': 'application/merge-patch+json', 'Content-Length': body.length },
+      },
+      res => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const rowOf = (page: Page, name: string) => page.getByRole('table').first().getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
@@ -136,4 +159,32 @@ test('the Virtual Machines page lists every VM, filters by status, and error sta
   await page.keyboard.press('Escape');
   await expect(page.getByText('Virtual machines (1)')).toBeVisible();
   await expect(rowOf(page, 'orders-legacy')).toBeVisible();
+});
+
+test('a stale YAML save shows what changed in the cluster and reloads the current version', async ({ page }) => {
+  await signIn(page);
+  await expect(async () => {
+    await go(page, '/virtual-machines');
+    await go(page, '/virtual-machines/local-sim/payments/payments-batch');
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    await expect(page.getByRole('button', { name: 'Edit', exact: true })).toBeEnabled({ timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const editor = page.getByLabel('VM YAML');
+  const text = await editor.inputValue();
+  expect(text).toContain('runStrategy: Halted');
+  await editor.fill(text.replace('runStrategy: Halted', 'runStrategy: Manual'));
+
+  // someone else changes the VM while the editor is open
+  expect(await patchInCluster('/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/payments-batch', { metadata: { annotations: { 'e2e.kubevirt.io/changed-by': 'someone-else' } } })).toBe(200);
+
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(/changed since you read it/)).toBeVisible();
+  await expect(page.getByLabel('Changes')).toContainText('e2e.kubevirt.io/changed-by: someone-else');
+  // the page scrolls the refusal into view: Save sits below the editor
+  await expect(page.getByText(/changed since you read it/)).toBeInViewport();
+  await page.screenshot({ path: path.join(screenshots, 'vm-yaml-conflict.png') });
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.getByLabel('VM YAML')).toHaveValue(/e2e\.kubevirt\.io\/changed-by: someone-else/);
+  await expect(page.getByLabel('VM YAML')).toHaveValue(/runStrategy: Halted/);
 });

@@ -8,7 +8,7 @@ import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { parse, stringify } from 'yaml';
 import { kubevirtApiRef } from '../../api';
 import { deniedReason } from '../actions/operations';
@@ -72,6 +72,11 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
   const [conflict, setConflict] = useState<Conflict>();
   const [saved, setSaved] = useState(false);
   const denied = deniedReason(vm, 'update');
+  // Save sits below a long editor: bring the refusal and its diff into view, or the user sees nothing happen
+  const notice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (conflict || error) notice.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  }, [conflict, error]);
   const currentYaml = toYaml(detail.vm);
   const changedMeanwhile = editing && !conflict && parse(editing.baseline)?.metadata?.resourceVersion !== (detail.vm as Obj)?.metadata?.resourceVersion;
 
@@ -139,6 +144,7 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
 
   return (
     <InfoCard title={`Editing ${vm.name}`}>
+      <div ref={notice} />
       {changedMeanwhile && (
         <Box mb={2}>
           <Alert severity="info">The VM changed in the cluster since you started editing; saving will be refused unless you reload.</Alert>
