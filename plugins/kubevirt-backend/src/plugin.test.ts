@@ -132,6 +132,25 @@ describe('kubevirt broker over HTTP against the simulator', () => {
     await request(server).post('/api/kubevirt/vms/east/payments/payments-batch/stop').send({ force: 'yes' }).expect(400);
   });
 
+  it('announces VMs that come and go on the clusters channel, without their names', async () => {
+    const { server } = await start();
+    await waitSynced(server);
+    const detail = await request(server).get('/api/kubevirt/vms/east/payments/payments-batch').expect(200);
+    const manifest = { ...detail.body.vm, metadata: { name: 'announced', namespace: 'payments' } };
+    delete manifest.status;
+    published.mockClear();
+    await request(server).post('/api/kubevirt/vms').send({ cluster: 'east', manifest }).expect(201);
+    await request(server).delete('/api/kubevirt/vms/east/payments/announced').expect(202);
+    const onClusters = () => (published.mock.calls as unknown as [{ channel: string; message: object }][]).map(c => c[0]).filter(c => c.channel === 'kubevirt:clusters');
+    await eventually(async () => onClusters(), calls => calls.length >= 2);
+    // every backend this suite started publishes; what they say is the same
+    const said = [...new Set(onClusters().map(c => JSON.stringify(c.message)))].map(m => JSON.parse(m));
+    expect(said).toEqual([
+      { cluster: 'east', type: 'ADDED' },
+      { cluster: 'east', type: 'DELETED' },
+    ]);
+  });
+
   it('denies before touching the cluster, and hides everything from a caller without read', async () => {
     const { server } = await start(mockServices.permissions.factory({ result: AuthorizeResult.DENY }));
     await eventually(() => request(server).get('/api/kubevirt/clusters'), r => r.body.items?.every((c: any) => c.state === 'synced'));

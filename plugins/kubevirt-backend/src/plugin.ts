@@ -59,9 +59,14 @@ export const kubevirtPlugin = createBackendPlugin({
           const channels = [kubevirtSignalChannels.vm(ref)];
           const id = labels?.['backstage.io/kubernetes-id'];
           if (id) channels.push(kubevirtSignalChannels.entity(id));
-          for (const channel of channels) {
+          const sends = channels.map(channel => ({ channel, message: message as object }));
+          // lists of all VMs learn that VMs came or went, without names: the list re-reads what the user may see
+          if (change.kind === 'VirtualMachine' && change.type !== 'MODIFIED') {
+            sends.push({ channel: kubevirtSignalChannels.clusters, message: { cluster: ref.cluster, type: change.type } });
+          }
+          for (const send of sends) {
             Promise.resolve()
-              .then(() => signals.publish({ recipients: { type: 'broadcast' }, channel, message }))
+              .then(() => signals.publish({ recipients: { type: 'broadcast' }, ...send }))
               .catch(e => logger.debug(`signal not sent: ${e}`));
           }
           // backend consumers (the catalog provider) get every VM change on the events service

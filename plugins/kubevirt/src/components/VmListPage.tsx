@@ -1,4 +1,5 @@
 import { Content } from '@backstage/core-components';
+import { kubevirtSignalChannels } from '@internal/plugin-kubevirt-common';
 import { VmBrowser } from './list/VmBrowser';
 
 const all = {};
@@ -6,6 +7,7 @@ const all = {};
 /** Every VM the user may see, across clusters. */
 export const VmListPage = () => (
   <Content>
-    <VmBrowser title="Virtual machines" baseQuery={all} />
+    {/* VMs created or deleted anywhere are announced on the clusters channel */}
+    <VmBrowser title="Virtual machines" baseQuery={all} channel={kubevirtSignalChannels.clusters} />
   </Content>
 );
