@@ -20,6 +20,12 @@ export type KubevirtApi = Pick<
   | 'getVmMetrics'
   | 'consoleConnection'
   | 'bulk'
+  | 'resizeDisk'
+  | 'addInterface'
+  | 'removeInterface'
+  | 'hotplugResources'
+  | 'saveAsTemplate'
+  | 'evacuateNode'
 >;
 
 export const kubevirtApiRef = createApiRef<KubevirtApi>().with({

@@ -153,6 +153,47 @@ export function fakeKubevirtApi(initial: VmDetail) {
       dryRun: false,
       results: req.vms.map(vm => ({ ...vm, ok: true, status: req.action === 'snapshot' ? 201 : 202, ...(req.action === 'snapshot' ? { snapshot: `${vm.name}-snap` } : {}) })),
     })),
+    resizeDisk: jest.fn(async (_ref: VmRef, volume: string, req: { size: string }) => {
+      const from = current.volumes.find(v => v.name === volume)?.size;
+      set({}, { volumes: current.volumes.map(v => (v.name === volume ? { ...v, size: req.size } : v)) });
+      return { volume, claim: `${current.summary.name}-${volume}`, from, to: req.size, dryRun: false };
+    }),
+    addInterface: jest.fn(async (_ref: VmRef, req: { name: string; network: 'pod' | { multus: string }; binding: string; model?: string }) => {
+      const vm = current.vm as any;
+      const spec = vm.spec.template.spec;
+      const nic = { name: req.name, [req.binding]: {}, ...(req.model ? { model: req.model } : {}) };
+      const network = req.network === 'pod' ? { name: req.name, pod: {} } : { name: req.name, multus: { networkName: req.network.multus } };
+      const next = { ...vm, spec: { ...vm.spec, template: { ...vm.spec.template, spec: { ...spec, domain: { ...spec.domain, devices: { ...spec.domain.devices, interfaces: [...spec.domain.devices.interfaces, nic] } }, networks: [...spec.networks, network] } } } };
+      set({}, { vm: next });
+      let applied = req.binding === 'masquerade' ? 'restart' : 'live';
+      if (current.summary.status !== 'Running') applied = 'next-start';
+      return { interface: req.name, applied: applied as 'live' | 'restart' | 'next-start', liveMigration: req.binding === 'sriov', dryRun: false };
+    }),
+    removeInterface: jest.fn(async (_ref: VmRef, name: string) => {
+      const vm = current.vm as any;
+      const spec = vm.spec.template.spec;
+      const next = { ...vm, spec: { ...vm.spec, template: { ...vm.spec.template, spec: { ...spec, domain: { ...spec.domain, devices: { ...spec.domain.devices, interfaces: spec.domain.devices.interfaces.filter((i: any) => i.name !== name) } }, networks: spec.networks.filter((n: any) => n.name !== name) } } } };
+      set({}, { vm: next });
+      return { interface: name, applied: (current.summary.status === 'Running' ? 'live' : 'next-start') as 'live' | 'next-start', liveMigration: false, dryRun: false };
+    }),
+    hotplugResources: jest.fn(async (_ref: VmRef, req: { sockets?: number; memory?: string }) => {
+      set({ cpu: req.sockets ?? current.summary.cpu, memory: req.memory ?? current.summary.memory });
+      return { ...req, applied: (current.summary.status === 'Running' ? 'live' : 'next-start') as 'live' | 'next-start', liveMigration: current.summary.status === 'Running', dryRun: false };
+    }),
+    saveAsTemplate: jest.fn(async (ref: VmRef, req: { name: string; displayName?: string }) => ({
+      template: { cluster: ref.cluster, namespace: ref.namespace, name: req.name, displayName: req.displayName, source: `${ref.namespace}/${ref.name}` },
+      dryRun: false,
+    })),
+    evacuateNode: jest.fn(async (cluster: string, node: string) => ({
+      cluster,
+      node,
+      dryRun: false,
+      results: [
+        { namespace: current.summary.namespace, name: current.summary.name, result: 'migrating' as const },
+        { namespace: 'payments', name: 'gpu-0', result: 'not-migratable' as const, reason: 'HostDevice gpu0 is not live-migratable' },
+        { namespace: 'ops', name: 'secret-vm', result: 'not-allowed' as const, reason: 'Your VM role does not allow migrate on ops/secret-vm' },
+      ],
+    })),
     getVmMetrics: jest.fn(async (ref: VmRef) => metricsFixture(ref, { empty: current.summary.status !== 'Running' })),
     consoleConnection: jest.fn(async (ref: VmRef, kind: string, token: string) => ({
       url: `ws://localhost:7007/api/kubevirt/vms/${ref.cluster}/${ref.namespace}/${ref.name}/${kind}`,

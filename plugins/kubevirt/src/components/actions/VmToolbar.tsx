@@ -3,6 +3,7 @@ import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import { useState } from 'react';
+import { SpecActions } from '../spec/SpecActions';
 import { OperationDialog } from './OperationDialog';
 import { deniedReason, OperationId, operationOrder, operations } from './operations';
 
@@ -40,6 +41,7 @@ export const VmToolbar = ({ detail, onChange, onDeleted }: { detail: VmDetail; o
           </Tooltip>
         );
       })}
+      <SpecActions detail={detail} onChange={onChange} />
       {open && (
         <OperationDialog
           spec={operations[open]}

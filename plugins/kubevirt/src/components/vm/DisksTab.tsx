@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { kubevirtApiRef } from '../../api';
 import { deniedReason, nameProblem, Wait } from '../actions/operations';
 import { WaitingDialog } from '../actions/WaitingDialog';
+import { resizable, ResizeDiskDialog } from '../spec/ResizeDiskDialog';
 
 const sourceLabels: Record<string, string> = {
   dataVolume: 'DataVolume',
@@ -102,6 +103,8 @@ export const DisksTab = ({ detail, onChange }: { detail: VmDetail; onChange(): v
   const vm = detail.summary;
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<string>();
+  const [resizing, setResizing] = useState<VmVolume>();
+  const resizeDenied = deniedReason(vm, 'resizeDisk');
   const addDenied = deniedReason(vm, 'addVolume');
   const removeDenied = deniedReason(vm, 'removeVolume');
   const columns: TableColumn<VmVolume>[] = [
@@ -121,8 +124,18 @@ export const DisksTab = ({ detail, onChange }: { detail: VmDetail; onChange(): v
     },
     {
       title: 'Actions',
-      render: v =>
-        v.hotplugged ? (
+      render: v => (
+        <Box display="flex" alignItems="center">
+          {resizable(v) && (
+            <Tooltip title={resizeDenied ?? `Grow the claim behind ${v.name}`}>
+              <span>
+                <Button size="small" disabled={!!resizeDenied} onClick={() => setResizing(v)} aria-label={`Resize disk ${v.name}`}>
+                  Resize
+                </Button>
+              </span>
+            </Tooltip>
+          )}
+          {v.hotplugged ? (
           <Tooltip title={removeDenied ?? `Unplug ${v.name}`}>
             <span>
               <Button size="small" disabled={!!removeDenied} onClick={() => setRemoving(v.name)} aria-label={`Remove disk ${v.name}`}>
@@ -134,7 +147,9 @@ export const DisksTab = ({ detail, onChange }: { detail: VmDetail; onChange(): v
           <Tooltip title="Only hot-plugged disks can be removed from a running VM; edit the YAML for the others">
             <span style={{ color: 'gray' }}>—</span>
           </Tooltip>
-        ),
+        )}
+        </Box>
+      ),
     },
   ];
   return (
@@ -156,6 +171,7 @@ export const DisksTab = ({ detail, onChange }: { detail: VmDetail; onChange(): v
         emptyContent={<div style={{ padding: 16 }}>The VM has no disks.</div>}
       />
       {adding && <AddDiskDialog detail={detail} onClose={() => setAdding(false)} onSettled={onChange} />}
+      {resizing && <ResizeDiskDialog detail={detail} volume={resizing} onClose={() => setResizing(undefined)} onSettled={onChange} />}
       {removing && <RemoveDiskDialog detail={detail} volume={removing} onClose={() => setRemoving(undefined)} onSettled={onChange} />}
     </>
   );

@@ -13,6 +13,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { VmStatus } from '../VmStatus';
+import { NodeWithEvacuate } from '../spec/EvacuateNodeDialog';
 
 interface Condition {
   type: string;
@@ -78,7 +79,7 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
     'guest OS': guest?.prettyName ?? s.os ?? '—',
     'guest agent': vmi.status?.conditions?.some((c: Condition) => c.type === 'AgentConnected' && c.status === 'True') ? 'Connected' : 'Not connected',
     'IP addresses': s.ipAddresses.length ? s.ipAddresses.join(', ') : '—',
-    node: s.node ?? '—',
+    node: <NodeWithEvacuate vm={s} />,
     cluster: s.cluster,
     namespace: s.namespace,
     instancetype: s.instancetype ?? '—',

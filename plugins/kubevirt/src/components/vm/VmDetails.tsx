@@ -88,7 +88,7 @@ export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () =
       <Box mt={2} role="tabpanel" aria-label={tab}>
         {tab === 'Overview' && <OverviewTab detail={detail} />}
         {tab === 'Disks' && <DisksTab detail={detail} onChange={reload} />}
-        {tab === 'Network interfaces' && <NetworkTab detail={detail} />}
+        {tab === 'Network interfaces' && <NetworkTab detail={detail} onChange={reload} />}
         {tab === 'Snapshots' && <SnapshotsTab detail={detail} onChange={reload} />}
         {tab === 'Events' && <EventsTab detail={detail} />}
         {tab === 'YAML' && <YamlTab detail={detail} onSaved={reload} />}

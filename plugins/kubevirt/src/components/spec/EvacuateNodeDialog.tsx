@@ -1,0 +1,118 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { EvacuationResult, VmSummary } from '@internal/plugin-kubevirt-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Tooltip from '@material-ui/core/Tooltip';
+import Alert from '@material-ui/lab/Alert';
+import { useState } from 'react';
+import { kubevirtApiRef } from '../../api';
+import { deniedReason } from '../actions/operations';
+import { errorText } from '../errors';
+
+const resultLabels: Record<EvacuationResult['result'], string> = {
+  migrating: 'Migrating',
+  'not-allowed': 'Not allowed',
+  'not-migratable': 'Cannot move',
+  failed: 'Failed',
+};
+
+/** Live-migrate every migratable VM off a node; lists per VM what happened and why a VM stays. */
+export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string; node: string; onClose(): void }) => {
+  const api = useApi(kubevirtApiRef);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string>();
+  const [results, setResults] = useState<EvacuationResult[]>();
+  const run = async () => {
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      setResults((await api.evacuateNode(cluster, node)).results);
+    } catch (e) {
+      setError(`Evacuation of ${node} on cluster ${cluster} failed: ${errorText(e)}`);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+  const moving = results?.filter(r => r.result === 'migrating').length ?? 0;
+  return (
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth aria-labelledby="kubevirt-evacuate-title">
+      <DialogTitle id="kubevirt-evacuate-title">Evacuate {node}</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          Live-migrate every running VM you may migrate off {node} on cluster {cluster}. The node is not cordoned: new VMs can still be
+          scheduled there. VMs that cannot move stay, with the reason.
+        </DialogContentText>
+        {error && <Alert severity="error">{error}</Alert>}
+        {results && (
+          <Box role="status" aria-live="polite">
+            <Alert severity={moving === results.length ? 'success' : 'warning'}>
+              {results.length === 0
+                ? `No running VMs on ${node}.`
+                : `${moving} of ${results.length} VMs are migrating off ${node}; follow them on their pages.`}
+            </Alert>
+            {results.length > 0 && (
+              <Table size="small" aria-label="Evacuation results">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>VM</TableCell>
+                    <TableCell>Result</TableCell>
+                    <TableCell>Reason</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {results.map(r => (
+                    <TableRow key={`${r.namespace}/${r.name}`}>
+                      <TableCell>
+                        {r.namespace}/{r.name}
+                      </TableCell>
+                      <TableCell>{resultLabels[r.result] ?? r.result}</TableCell>
+                      <TableCell>{r.reason ?? ''}</TableCell>
+                    </TableRow>
+                  ))}
+                </TableBody>
+              </Table>
+            )}
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{results ? 'Close' : 'Cancel'}</Button>
+        {!results && (
+          <Button variant="contained" color="primary" disabled={submitting} onClick={run}>
+            {submitting ? 'Evacuating…' : 'Evacuate'}
+          </Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+};
+
+/** The node's name with its evacuate action; gated by the VM's own migrate right (the broker checks each VM on the node). */
+export const NodeWithEvacuate = ({ vm }: { vm: VmSummary }) => {
+  const [open, setOpen] = useState(false);
+  if (!vm.node) return <>—</>;
+  const denied = deniedReason(vm, 'migrate');
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <span>{vm.node}</span>
+      <Tooltip title={denied ?? `Live-migrate the VMs you may migrate off ${vm.node}`}>
+        <span>
+          <Button size="small" disabled={!!denied} onClick={() => setOpen(true)}>
+            Evacuate {vm.node}
+          </Button>
+        </span>
+      </Tooltip>
+      {open && <EvacuateNodeDialog cluster={vm.cluster} node={vm.node} onClose={() => setOpen(false)} />}
+    </Box>
+  );
+};
