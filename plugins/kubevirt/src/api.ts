@@ -26,6 +26,8 @@ export type KubevirtApi = Pick<
   | 'hotplugResources'
   | 'saveAsTemplate'
   | 'evacuateNode'
+  | 'listVmTemplates'
+  | 'createVmFromTemplate'
 >;
 
 export const kubevirtApiRef = createApiRef<KubevirtApi>().with({

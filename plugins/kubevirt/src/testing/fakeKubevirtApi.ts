@@ -98,7 +98,7 @@ export function fakeKubevirtApi(initial: VmDetail) {
   let vmiUid = 'vmi-1';
   const clones = new Set<string>();
   const api = {
-    listClusters: jest.fn(async () => ({ items: [{ name: 'east', state: 'synced' as const }] })),
+    listClusters: jest.fn(async () => ({ items: [{ name: 'east', state: 'synced' as const }] as { name: string; state: 'synced' }[] })),
     listVms: jest.fn(async () => ({ items: [current.summary], totalItems: 1, clusters: [{ name: 'east', state: 'synced' as const }] })),
     getVm: jest.fn(async (ref: VmRef) => {
       if (clones.has(ref.name)) return detail({ name: ref.name, status: 'Stopped' });
@@ -184,6 +184,13 @@ export function fakeKubevirtApi(initial: VmDetail) {
       template: { cluster: ref.cluster, namespace: ref.namespace, name: req.name, displayName: req.displayName, source: `${ref.namespace}/${ref.name}` },
       dryRun: false,
     })),
+    listVmTemplates: jest.fn(async (cluster: string) => ({
+      items: cluster === 'east' ? [{ cluster, namespace: 'payments', name: 'fedora-db', displayName: 'Fedora database', source: 'payments/db-0' }] : [],
+    })),
+    createVmFromTemplate: jest.fn(async (template: { cluster: string; namespace: string }, req: { name: string }) => {
+      clones.add(req.name);
+      return { vm: summary({ cluster: template.cluster, namespace: template.namespace, name: req.name, status: 'Stopped' }), dryRun: false };
+    }),
     evacuateNode: jest.fn(async (cluster: string, node: string) => ({
       cluster,
       node,
