@@ -61,6 +61,8 @@ describe('scaffolder module', () => {
         'kubevirt:vm:action',
         'kubevirt:vm:create',
         'kubevirt:vm:delete',
+        'kubevirt:vm:resize-disk',
+        'kubevirt:vm:resources',
         'kubevirt:vm:snapshot',
         'kubevirt:vm:wait',
       ]);

@@ -6,7 +6,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createVmCreateAction } from './actions/createVm';
 import { createVmDeleteAction } from './actions/deleteVm';
+import { createVmResourcesAction } from './actions/hotplugResources';
 import { createRegisterLocalAction } from './actions/registerLocal';
+import { createVmResizeDiskAction } from './actions/resizeDisk';
 import { createVmSnapshotAction } from './actions/snapshotVm';
 import { createVmActionAction } from './actions/vmAction';
 import { createVmWaitAction } from './actions/waitVm';
@@ -53,6 +55,8 @@ export const scaffolderModuleKubevirt = createBackendModule({
           createVmSnapshotAction(deps),
           createVmDeleteAction(deps),
           createVmWaitAction(deps),
+          createVmResizeDiskAction(deps),
+          createVmResourcesAction(deps),
           createRegisterLocalAction({ catalog, permissions, directory }),
         );
       },
