@@ -7,9 +7,16 @@ import { Wait } from '../actions/operations';
 import { WaitingDialog } from '../actions/WaitingDialog';
 import { appliedText, quantityProblem } from './applied';
 
-function specOf(detail: VmDetail): { sockets?: number; memory?: string; maxSockets?: number; maxGuest?: string } {
+// KubeVirt (and the broker) read a missing sockets, cores or threads as 1
+function specOf(detail: VmDetail): { sockets: number; perSocket: number; memory?: string; maxSockets?: number; maxGuest?: string } {
   const domain = (detail.vm as any)?.spec?.template?.spec?.domain ?? {};
-  return { sockets: domain.cpu?.sockets, memory: domain.memory?.guest, maxSockets: domain.cpu?.maxSockets, maxGuest: domain.memory?.maxGuest };
+  return {
+    sockets: domain.cpu?.sockets ?? 1,
+    perSocket: (domain.cpu?.cores ?? 1) * (domain.cpu?.threads ?? 1),
+    memory: domain.memory?.guest,
+    maxSockets: domain.cpu?.maxSockets,
+    maxGuest: domain.memory?.maxGuest,
+  };
 }
 
 const socketsProblem = (s: string) => (/^[1-9]\d*$/.test(s) ? undefined : 'A whole number of sockets, at least 1');
@@ -19,7 +26,7 @@ export const ResourcesDialog = ({ detail, onClose, onSettled }: { detail: VmDeta
   const api = useApi(kubevirtApiRef);
   const vm = detail.summary;
   const spec = specOf(detail);
-  const [sockets, setSockets] = useState(String(spec.sockets ?? vm.cpu ?? 1));
+  const [sockets, setSockets] = useState(String(spec.sockets));
   const [memory, setMemory] = useState(spec.memory ?? vm.memory ?? '');
   const problem = socketsProblem(sockets) ?? quantityProblem(memory);
   const submit = async (): Promise<Wait> => {
@@ -41,7 +48,7 @@ export const ResourcesDialog = ({ detail, onClose, onSettled }: { detail: VmDeta
       onClose={onClose}
       onSettled={onSettled}
     >
-      <TextField id="kubevirt-cpu-sockets" label="CPU sockets" value={sockets} onChange={e => setSockets(e.target.value.trim())} error={!!socketsProblem(sockets)} helperText={socketsProblem(sockets) ?? (spec.maxSockets ? `At most ${spec.maxSockets}` : ' ')} fullWidth margin="dense" />
+      <TextField id="kubevirt-cpu-sockets" label="CPU sockets" value={sockets} onChange={e => setSockets(e.target.value.trim())} error={!!socketsProblem(sockets)} helperText={socketsProblem(sockets) ?? `${Number(sockets) * spec.perSocket} vCPUs (${spec.perSocket} per socket)${spec.maxSockets ? `; at most ${spec.maxSockets} sockets` : ''}`} fullWidth margin="dense" />
       <TextField id="kubevirt-guest-memory" label="Guest memory" value={memory} onChange={e => setMemory(e.target.value.trim())} error={!!quantityProblem(memory)} helperText={quantityProblem(memory) ?? (spec.maxGuest ? `At most ${spec.maxGuest}` : ' ')} fullWidth margin="dense" />
     </WaitingDialog>
   );

@@ -124,11 +124,17 @@ describe('network interfaces', () => {
 
 describe('CPU and memory', () => {
   it('changes sockets and memory and says how it applies', async () => {
-    const fake = renderVm();
+    const d = detail({ instancetype: undefined, cpu: 4 });
+    (d.vm as any).spec.template.spec.domain.cpu = { cores: 2, sockets: 2 };
+    const fake = renderVm(d);
     fireEvent.click(await screen.findByRole('button', { name: 'Change CPU / memory' }));
+    // sockets, not vCPUs: 2 sockets of 2 cores
+    expect(within(dialog()).getByLabelText('CPU sockets')).toHaveValue('2');
+    expect(within(dialog()).getByText('4 vCPUs (2 per socket)')).toBeInTheDocument();
     field('CPU sockets', '0');
     expect(within(dialog()).getByRole('button', { name: 'Apply' })).toBeDisabled();
     field('CPU sockets', '4');
+    expect(within(dialog()).getByText('8 vCPUs (2 per socket)')).toBeInTheDocument();
     field('Guest memory', '16Gi');
     press('Apply');
     await waitFor(() => expect(fake.api.hotplugResources).toHaveBeenCalledWith(expect.objectContaining(ref), { sockets: 4, memory: '16Gi' }));
