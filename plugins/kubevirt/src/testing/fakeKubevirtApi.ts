@@ -191,16 +191,19 @@ export function fakeKubevirtApi(initial: VmDetail) {
       clones.add(req.name);
       return { vm: summary({ cluster: template.cluster, namespace: template.namespace, name: req.name, status: 'Stopped' }), dryRun: false };
     }),
-    evacuateNode: jest.fn(async (cluster: string, node: string) => ({
-      cluster,
-      node,
-      dryRun: false,
-      results: [
-        { namespace: current.summary.namespace, name: current.summary.name, result: 'migrating' as const },
-        { namespace: 'payments', name: 'gpu-0', result: 'not-migratable' as const, reason: 'HostDevice gpu0 is not live-migratable' },
-        { namespace: 'ops', name: 'secret-vm', result: 'not-allowed' as const, reason: 'Your VM role does not allow migrate on ops/secret-vm' },
-      ],
-    })),
+    evacuateNode: jest.fn(async (cluster: string, node: string) => {
+      set({ node: 'node-b' });
+      return {
+        cluster,
+        node,
+        dryRun: false,
+        results: [
+          { namespace: current.summary.namespace, name: current.summary.name, result: 'migrating' as const },
+          { namespace: 'payments', name: 'gpu-0', result: 'not-migratable' as const, reason: 'HostDevice gpu0 is not live-migratable' },
+          { namespace: 'ops', name: 'secret-vm', result: 'not-allowed' as const, reason: 'Your VM role does not allow migrate on ops/secret-vm' },
+        ],
+      };
+    }),
     getVmMetrics: jest.fn(async (ref: VmRef) => metricsFixture(ref, { empty: current.summary.status !== 'Running' })),
     consoleConnection: jest.fn(async (ref: VmRef, kind: string, token: string) => ({
       url: `ws://localhost:7007/api/kubevirt/vms/${ref.cluster}/${ref.namespace}/${ref.name}/${kind}`,

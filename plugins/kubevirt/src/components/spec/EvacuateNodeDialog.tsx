@@ -16,7 +16,8 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { kubevirtApiRef } from '../../api';
-import { deniedReason } from '../actions/operations';
+import { deniedReason, Wait } from '../actions/operations';
+import { useVmWait } from '../actions/useVmWait';
 import { errorText } from '../errors';
 
 const resultLabels: Record<EvacuationResult['result'], string> = {
@@ -24,6 +25,26 @@ const resultLabels: Record<EvacuationResult['result'], string> = {
   'not-allowed': 'Not allowed',
   'not-migratable': 'Cannot move',
   failed: 'Failed',
+};
+
+/** Follows one VM the evacuation started to migrate until it runs on another node. */
+const MigrationProgress = ({ cluster, node, result }: { cluster: string; node: string; result: EvacuationResult }) => {
+  const [wait] = useState<Wait>(() => ({
+    ref: { cluster, namespace: result.namespace, name: result.name },
+    target: `${result.name} runs on another node`,
+    reached: d => {
+      if (!d) return `${result.namespace}/${result.name} is gone`;
+      return !!d.summary.node && d.summary.node !== node && !d.migrations.some(m => m.active);
+    },
+    progress: d => {
+      const m = d?.migrations.find(x => x.active);
+      return m ? `migration ${m.phase ?? 'pending'}${m.targetNode ? ` to ${m.targetNode}` : ''}` : 'migration requested';
+    },
+  }));
+  const state = useVmWait(wait, 600_000);
+  if (!state || state.phase === 'waiting') return <>Migrating{state ? ` (${state.text})` : ''}</>;
+  if (state.phase === 'reached') return <>Moved off {node}</>;
+  return <>{state.text}</>;
 };
 
 /** Live-migrate every migratable VM off a node; lists per VM what happened and why a VM stays. */
@@ -58,7 +79,7 @@ export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string
             <Alert severity={moving === results.length ? 'success' : 'warning'}>
               {results.length === 0
                 ? `No running VMs on ${node}.`
-                : `${moving} of ${results.length} VMs are migrating off ${node}; follow them on their pages.`}
+                : `${moving} of ${results.length} VMs are migrating off ${node}.`}
             </Alert>
             {results.length > 0 && (
               <Table size="small" aria-label="Evacuation results">
@@ -75,7 +96,9 @@ export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string
                       <TableCell>
                         {r.namespace}/{r.name}
                       </TableCell>
-                      <TableCell>{resultLabels[r.result] ?? r.result}</TableCell>
+                      <TableCell>
+                        {r.result === 'migrating' ? <MigrationProgress cluster={cluster} node={node} result={r} /> : resultLabels[r.result] ?? r.result}
+                      </TableCell>
                       <TableCell>{r.reason ?? ''}</TableCell>
                     </TableRow>
                   ))}

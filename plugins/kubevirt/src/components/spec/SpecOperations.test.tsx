@@ -198,11 +198,13 @@ describe('evacuate node', () => {
     expect(fake.api.evacuateNode).not.toHaveBeenCalled();
     press('Evacuate');
     await waitFor(() => expect(fake.api.evacuateNode).toHaveBeenCalledWith('east', 'node-a'));
-    expect(await within(dialog()).findByText('1 of 3 VMs are migrating off node-a; follow them on their pages.')).toBeInTheDocument();
+    expect(await within(dialog()).findByText('1 of 3 VMs are migrating off node-a.')).toBeInTheDocument();
+    // the migrating VM is followed until it runs elsewhere
+    expect(await within(dialog()).findByText('Moved off node-a')).toBeInTheDocument();
     const rows = within(within(dialog()).getByRole('table', { name: 'Evacuation results' })).getAllByRole('row');
     expect(rows.map(r => r.textContent)).toEqual([
       'VMResultReason',
-      'payments/db-0Migrating',
+      'payments/db-0Moved off node-a',
       'payments/gpu-0Cannot moveHostDevice gpu0 is not live-migratable',
       'ops/secret-vmNot allowedYour VM role does not allow migrate on ops/secret-vm',
     ]);
