@@ -178,7 +178,7 @@ test('a stale YAML save shows what changed in the cluster and reloads the curren
   // someone else changes the VM while the editor is open
   expect(await patchInCluster('/apis/kubevirt.io/v1/namespaces/payments/virtualmachines/payments-batch', { metadata: { annotations: { 'e2e.kubevirt.io/changed-by': 'someone-else' } } })).toBe(200);
 
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText(/changed since you read it/)).toBeVisible();
   await expect(page.getByLabel('Changes')).toContainText('e2e.kubevirt.io/changed-by: someone-else');
   // the page scrolls the refusal into view: Save sits below the editor
