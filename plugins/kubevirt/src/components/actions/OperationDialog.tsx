@@ -7,7 +7,6 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
@@ -16,6 +15,7 @@ import { useState } from 'react';
 import { kubevirtApiRef } from '../../api';
 import { errorText } from '../errors';
 import { nameProblem, OperationSpec, Wait } from './operations';
+import { WaitProgress } from './WaitProgress';
 import { useVmWait } from './useVmWait';
 
 function defaultSnapshotName(vm: VmSummary) {
@@ -150,21 +150,7 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
             <Alert severity="error">{error}</Alert>
           </Box>
         )}
-        {started && waitState && (
-          <Box mt={2} role="status" aria-live="polite">
-            {waitState.phase === 'waiting' && (
-              <>
-                <Typography variant="body2" gutterBottom>
-                  Waiting until {wait!.target} ({waitState.text})
-                </Typography>
-                <LinearProgress />
-              </>
-            )}
-            {waitState.phase === 'reached' && <Alert severity="success">Done: {waitState.text}.</Alert>}
-            {waitState.phase === 'failed' && <Alert severity="error">{waitState.text}</Alert>}
-            {waitState.phase === 'timeout' && <Alert severity="warning">{waitState.text}</Alert>}
-          </Box>
-        )}
+        {started && waitState && <WaitProgress target={wait!.target} state={waitState} />}
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>{started ? 'Close' : 'Cancel'}</Button>

@@ -5,13 +5,12 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useState } from 'react';
 import { errorText } from '../errors';
 import { Wait } from './operations';
+import { WaitProgress } from './WaitProgress';
 import { useVmWait } from './useVmWait';
 
 /**
@@ -84,21 +83,7 @@ export const WaitingDialog = ({
             <Alert severity="error">{error}</Alert>
           </Box>
         )}
-        {wait && state && (
-          <Box mt={2} role="status" aria-live="polite">
-            {state.phase === 'waiting' && (
-              <>
-                <Typography variant="body2" gutterBottom>
-                  Waiting until {wait.target} ({state.text})
-                </Typography>
-                <LinearProgress />
-              </>
-            )}
-            {state.phase === 'reached' && <Alert severity="success">Done: {state.text}.</Alert>}
-            {state.phase === 'failed' && <Alert severity="error">{state.text}</Alert>}
-            {state.phase === 'timeout' && <Alert severity="warning">{state.text}</Alert>}
-          </Box>
-        )}
+        {wait && state && <WaitProgress target={wait.target} state={state} />}
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>{wait ? 'Close' : 'Cancel'}</Button>
