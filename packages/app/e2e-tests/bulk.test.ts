@@ -1,22 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import path from 'node:path';
-
-const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('table').first().getByRole('link', { name: 'payments-api', exact: true })).toBeVisible();
-}
-
-async function go(page: Page, to: string) {
-  await page.evaluate(target => {
-    window.history.pushState({}, '', target);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, to);
-}
-
-const rowOf = (page: Page, name: string) => page.getByRole('table').first().getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+import { go, rowOf, screenshots, signIn } from './support';
 
 test('selected VMs are snapshotted together, each with its own result', async ({ page }) => {
   await signIn(page);

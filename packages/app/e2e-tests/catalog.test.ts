@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
-
-const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
+import { screenshots } from './support';
 
 test('a guest signs in and finds the demo services in the catalog', async ({
   page,

@@ -1,21 +1,6 @@
 import { expect, Page, test } from '@playwright/test';
 import path from 'node:path';
-
-const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('table').first().getByRole('link', { name: 'payments-api', exact: true })).toBeVisible();
-}
-
-/** Guest sign-in lives in the page: move inside the app (history + popstate), never reload. */
-async function go(page: Page, to: string) {
-  await page.evaluate(target => {
-    window.history.pushState({}, '', target);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, to);
-}
+import { go, screenshots, signIn } from './support';
 
 /** The VM page with its actions enabled: the broker's ownership index may lag the catalog right after start-up. */
 async function openVm(page: Page, name: string, tab: string, ready: (page: Page) => Promise<void>) {

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
-
-const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
+import { screenshots } from './support';
 
 test('the Kubernetes tab of a service shows its VMs from the embedded KubeVirt cluster', async ({
   page,

@@ -1,8 +1,8 @@
 import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { go, screenshots } from './support';
 
-const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
 const backend = 'http://localhost:7007';
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGUyZS10ZW1wbGF0ZS1rZXktbm90LWEtcmVhbC1vbmU guest@e2e';
 
@@ -35,14 +35,6 @@ async function signIn(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
   await expect(page.getByRole('heading', { name: /Owned Components/ }).first()).toBeVisible();
-}
-
-/** Guest sign-in lives in the page: move inside the app (history + popstate), never reload. */
-async function go(page: Page, to: string) {
-  await page.evaluate(target => {
-    window.history.pushState({}, '', target);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, to);
 }
 
 async function pickFromAutocomplete(page: Page, label: RegExp, text: string) {

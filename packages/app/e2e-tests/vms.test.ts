@@ -2,23 +2,7 @@ import { expect, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-
-const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
-
-async function signIn(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  // the catalog (the home page) lists the demo services once signed in
-  await expect(page.getByRole('table').first().getByRole('link', { name: 'payments-api', exact: true })).toBeVisible();
-}
-
-/** Guest sign-in lives in the page: move inside the app (history + popstate), never reload. */
-async function go(page: Page, to: string) {
-  await page.evaluate(target => {
-    window.history.pushState({}, '', target);
-    window.dispatchEvent(new PopStateEvent('popstate'));
-  }, to);
-}
+import { go, rowOf, screenshots, signIn } from './support';
 
 /** A change made behind the portal's back, as another user's kubectl would: straight to the cluster. */
 function patchInCluster(urlPath: string, patch: object): Promise<number> {
@@ -40,8 +24,6 @@ function patchInCluster(urlPath: string, patch: object): Promise<number> {
     req.end(body);
   });
 }
-
-const rowOf = (page: Page, name: string) => page.getByRole('table').first().getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 
 test('a service shows its VMs on its Virtual Machines tab; a start reaches Running and a stop Stopped without reload', async ({ page }) => {
   await signIn(page);
