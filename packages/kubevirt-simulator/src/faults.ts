@@ -1,5 +1,5 @@
-import { errors } from './errors';
-import { Store } from './store';
+import { errors } from './api/errors';
+import { Store } from './store/store';
 
 export interface FaultSpec {
   /** Added to every request, in milliseconds. */
@@ -25,7 +25,8 @@ export class FaultController {
 
   set(spec: FaultSpec) {
     this.spec = { ...this.spec, ...spec };
-    if (spec.dropWatches || spec.down) for (const l of [...this.dropListeners]) l();
+    if (spec.dropWatches || spec.down)
+      for (const l of [...this.dropListeners]) l();
   }
 
   clear() {
@@ -43,12 +44,14 @@ export class FaultController {
   }
 
   async delay() {
-    if (this.spec.latencyMs) await new Promise(r => setTimeout(r, this.spec.latencyMs));
+    if (this.spec.latencyMs)
+      await new Promise(r => setTimeout(r, this.spec.latencyMs));
   }
 
   maybeFail(verb: string) {
     const rate = this.spec.errorRate?.[verb] ?? 0;
-    if (rate > 0 && Math.random() < rate) throw errors.internal(`injected fault for ${verb}`);
+    if (rate > 0 && Math.random() < rate)
+      throw errors.internal(`injected fault for ${verb}`);
   }
 
   onDropWatches(listener: () => void) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Simulator } from '../index';
+import { Simulator, SimulatorOptions, startSimulator } from '../index';
 
 const run = promisify(execFile);
 
@@ -22,10 +22,17 @@ export function kubectlFor(sim: Simulator) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubectl-sim-'));
   fs.writeFileSync(path.join(dir, 'admin'), sim.kubeconfig('admin'));
   fs.writeFileSync(path.join(dir, 'viewer'), sim.kubeconfig('viewer'));
-  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: path.join(dir, 'admin'), HOME: dir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KUBECONFIG: path.join(dir, 'admin'),
+    HOME: dir,
+  };
   const kubectl = async (...args: string[]): Promise<KubectlResult> => {
     try {
-      const { stdout, stderr } = await run('kubectl', args, { env, timeout: 30_000 });
+      const { stdout, stderr } = await run('kubectl', args, {
+        env,
+        timeout: 30_000,
+      });
       return { code: 0, stdout, stderr };
     } catch (e) {
       const err = e as { code: number; stdout: string; stderr: string };
@@ -42,7 +49,29 @@ export function kubectlFor(sim: Simulator) {
     file,
     env,
     dir,
-    apply: (name: string, text: string) => kubectl('apply', '-f', file(name, text)),
+    apply: (name: string, text: string) =>
+      kubectl('apply', '-f', file(name, text)),
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A simulator (stage delay 0) and kubectl against it for one describe block:
+ * started before its tests, stopped after. Read `sim` and `k` inside tests.
+ */
+export function simulatorWithKubectl(options: SimulatorOptions = {}) {
+  const ctx = {} as {
+    sim: Simulator;
+    k: ReturnType<typeof kubectlFor>;
+  };
+  beforeAll(async () => {
+    ctx.sim = await startSimulator({ port: 0, stageDelayMs: 0, ...options });
+    ctx.k = kubectlFor(ctx.sim);
+    await ctx.sim.settled();
+  });
+  afterAll(async () => {
+    await ctx.sim?.stop();
+    ctx.k?.cleanup();
+  });
+  return ctx;
 }

@@ -35,7 +35,12 @@ export const GLYPH_HEIGHT = 9;
 const glyphs = new Map<number, number[]>(
   GLYPHS.trim()
     .split(/[|\n]/)
-    .map(entry => entry.trim().split(' ').map(h => parseInt(h, 16)))
+    .map(entry =>
+      entry
+        .trim()
+        .split(' ')
+        .map(h => parseInt(h, 16)),
+    )
     .map(([code, ...rows]) => [code, [...rows, 0, 0].slice(0, GLYPH_HEIGHT)]),
 );
 

@@ -23,13 +23,20 @@ const ORIGIN_Y = BAND_HEIGHT + 8;
 
 /** Brand colours of the guest OSes the simulator boots, for the top band. */
 export const osAccent = (osId: string): Rgb =>
-  ({ ubuntu: [233, 84, 32], centos: [38, 36, 98] } as Record<string, Rgb>)[osId] ?? [41, 65, 114];
+  (({ ubuntu: [233, 84, 32], centos: [38, 36, 98] } as Record<string, Rgb>)[
+    osId
+  ] ?? [41, 65, 114]);
 
 export const unionRect = (a: Rect | undefined, b: Rect): Rect => {
   if (!a) return { ...b };
   const x = Math.min(a.x, b.x);
   const y = Math.min(a.y, b.y);
-  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
+  return {
+    x,
+    y,
+    w: Math.max(a.x + a.w, b.x + b.w) - x,
+    h: Math.max(a.y + a.h, b.y + b.h) - y,
+  };
 };
 
 /**
@@ -51,11 +58,20 @@ export class GuestScreen {
   private readonly listeners = new Set<(changed: Rect) => void>();
 
   constructor(title: string, subtitle: string, accent: Rgb) {
-    this.grid = Array.from({ length: this.rows }, () => Array(this.cols).fill(' '));
+    this.grid = Array.from({ length: this.rows }, () =>
+      Array(this.cols).fill(' '),
+    );
     this.fill({ x: 0, y: 0, w: this.width, h: this.height }, BACKGROUND);
     this.fill({ x: 0, y: 0, w: this.width, h: BAND_HEIGHT }, accent);
     const titleScale = title.length * 6 * 3 <= this.width - 32 ? 3 : 2;
-    this.text(16, 10, title.slice(0, Math.floor((this.width - 32) / (6 * titleScale))), titleScale, WHITE, accent);
+    this.text(
+      16,
+      10,
+      title.slice(0, Math.floor((this.width - 32) / (6 * titleScale))),
+      titleScale,
+      WHITE,
+      accent,
+    );
     this.text(16, 40, subtitle.slice(0, 60), 2, WHITE, accent);
     this.drawCursor(true);
   }
@@ -118,22 +134,35 @@ export class GuestScreen {
     }
     this.grid.shift();
     this.grid.push(Array(this.cols).fill(' '));
-    for (let r = 0; r < this.rows; r++) for (let c = 0; c < this.cols; c++) this.drawCell(r, c);
+    for (let r = 0; r < this.rows; r++)
+      for (let c = 0; c < this.cols; c++) this.drawCell(r, c);
     mark(this.terminalArea());
   }
 
   private clear(mark: (r: Rect) => void) {
-    this.grid = Array.from({ length: this.rows }, () => Array(this.cols).fill(' '));
+    this.grid = Array.from({ length: this.rows }, () =>
+      Array(this.cols).fill(' '),
+    );
     this.fill(this.terminalArea(), BACKGROUND);
     mark(this.terminalArea());
   }
 
   private terminalArea(): Rect {
-    return { x: ORIGIN_X, y: ORIGIN_Y, w: this.cols * CELL_W, h: this.rows * CELL_H };
+    return {
+      x: ORIGIN_X,
+      y: ORIGIN_Y,
+      w: this.cols * CELL_W,
+      h: this.rows * CELL_H,
+    };
   }
 
   private cellRect(row: number, col: number): Rect {
-    return { x: ORIGIN_X + col * CELL_W, y: ORIGIN_Y + row * CELL_H, w: CELL_W, h: CELL_H };
+    return {
+      x: ORIGIN_X + col * CELL_W,
+      y: ORIGIN_Y + row * CELL_H,
+      w: CELL_W,
+      h: CELL_H,
+    };
   }
 
   private drawCell(row: number, col: number): Rect {
@@ -145,8 +174,14 @@ export class GuestScreen {
 
   private drawCursor(on: boolean, mark?: (r: Rect) => void) {
     const col = Math.min(this.col, this.cols - 1);
-    const rect = on ? this.cellRect(this.row, col) : this.drawCell(this.row, col);
-    if (on) this.fill({ x: rect.x + 1, y: rect.y + CELL_H - 3, w: CELL_W - 2, h: 2 }, TEXT);
+    const rect = on
+      ? this.cellRect(this.row, col)
+      : this.drawCell(this.row, col);
+    if (on)
+      this.fill(
+        { x: rect.x + 1, y: rect.y + CELL_H - 3, w: CELL_W - 2, h: 2 },
+        TEXT,
+      );
     mark?.(rect);
   }
 
@@ -165,13 +200,29 @@ export class GuestScreen {
     const rows = glyph(ch);
     for (let gy = 0; gy < GLYPH_HEIGHT; gy++) {
       for (let gx = 0; gx < GLYPH_WIDTH; gx++) {
-        if (rows[gy] & (0x10 >> gx)) this.fill({ x: x0 + gx * scale, y: y0 + gy * scale, w: scale, h: scale }, color);
+        if (rows[gy] & (0x10 >> gx))
+          this.fill(
+            { x: x0 + gx * scale, y: y0 + gy * scale, w: scale, h: scale },
+            color,
+          );
       }
     }
   }
 
-  private text(x: number, y: number, text: string, scale: number, color: Rgb, background: Rgb) {
-    this.fill({ x, y, w: text.length * 6 * scale, h: GLYPH_HEIGHT * scale }, background);
-    [...text].forEach((ch, i) => this.glyph(x + i * 6 * scale, y, ch, scale, color));
+  private text(
+    x: number,
+    y: number,
+    text: string,
+    scale: number,
+    color: Rgb,
+    background: Rgb,
+  ) {
+    this.fill(
+      { x, y, w: text.length * 6 * scale, h: GLYPH_HEIGHT * scale },
+      background,
+    );
+    [...text].forEach((ch, i) =>
+      this.glyph(x + i * 6 * scale, y, ch, scale, color),
+    );
   }
 }

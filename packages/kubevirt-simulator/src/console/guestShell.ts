@@ -1,7 +1,14 @@
 /** What the guest knows about itself, read from its VMI at each command. */
 export interface GuestInfo {
   name: string;
-  os: { id: string; name: string; prettyName: string; version: string; versionId?: string; kernelRelease: string };
+  os: {
+    id: string;
+    name: string;
+    prettyName: string;
+    version: string;
+    versionId?: string;
+    kernelRelease: string;
+  };
   ip?: string;
   mac?: string;
   /** When the VMI started running (ms). */
@@ -13,16 +20,51 @@ export interface GuestInfo {
 type Listener = (output: string) => void;
 
 const CLEAR = '\x1b[H\x1b[2J';
-const ROOT_DIRS = 'afs  bin  boot  dev  etc  home  lib  lib64  media  mnt  opt  proc  root  run  sbin  srv  sys  tmp  usr  var';
-const HELP = ['whoami', 'hostname', 'uname [-a|-r|-n|-m]', 'uptime', 'cat /etc/os-release', 'ip a', 'echo', 'ls', 'pwd', 'date', 'nproc', 'free', 'clear', 'exit', '| grep|head|wc -l'];
+const ROOT_DIRS =
+  'afs  bin  boot  dev  etc  home  lib  lib64  media  mnt  opt  proc  root  run  sbin  srv  sys  tmp  usr  var';
+const HELP = [
+  'whoami',
+  'hostname',
+  'uname [-a|-r|-n|-m]',
+  'uptime',
+  'cat /etc/os-release',
+  'ip a',
+  'echo',
+  'ls',
+  'pwd',
+  'date',
+  'nproc',
+  'free',
+  'clear',
+  'exit',
+  '| grep|head|wc -l',
+];
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const clock = (d: Date) => `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+const clock = (d: Date) =>
+  `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(
+    d.getUTCSeconds(),
+  )}`;
 /** `date` in the C locale, UTC as cloud images are set. */
 export const unixDate = (d: Date) =>
-  `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${clock(d)} UTC ${d.getUTCFullYear()}`;
+  `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(
+    d.getUTCDate(),
+  ).padStart(2, ' ')} ${clock(d)} UTC ${d.getUTCFullYear()}`;
 
 function uptimeText(info: GuestInfo, now: number) {
   const minutes = Math.max(0, Math.floor((now - info.bootTime) / 60_000));
@@ -31,20 +73,45 @@ function uptimeText(info: GuestInfo, now: number) {
   const m = minutes % 60;
   const hm = h > 0 ? `${h}:${pad2(m)}` : `${m} min`;
   const up = days > 0 ? `${days} day${days > 1 ? 's' : ''}, ${hm}` : hm;
-  return ` ${clock(new Date(now))} up ${up},  1 user,  load average: 0.08, 0.03, 0.01`;
+  return ` ${clock(
+    new Date(now),
+  )} up ${up},  1 user,  load average: 0.08, 0.03, 0.01`;
 }
 
 function osRelease(info: GuestInfo): string[] {
   const { os } = info;
   const versionId = os.versionId ?? os.version;
   if (os.id === 'ubuntu') {
-    return [`PRETTY_NAME="${os.prettyName}"`, `NAME="${os.name}"`, `VERSION_ID="${versionId}"`, `VERSION="${os.prettyName.replace(/^Ubuntu /, '')}"`, 'ID=ubuntu', 'ID_LIKE=debian', 'HOME_URL="https://www.ubuntu.com/"'];
+    return [
+      `PRETTY_NAME="${os.prettyName}"`,
+      `NAME="${os.name}"`,
+      `VERSION_ID="${versionId}"`,
+      `VERSION="${os.prettyName.replace(/^Ubuntu /, '')}"`,
+      'ID=ubuntu',
+      'ID_LIKE=debian',
+      'HOME_URL="https://www.ubuntu.com/"',
+    ];
   }
   if (os.id === 'centos') {
-    return [`NAME="${os.name}"`, `VERSION="${os.version}"`, 'ID="centos"', 'ID_LIKE="rhel fedora"', `VERSION_ID="${versionId}"`, `PRETTY_NAME="${os.prettyName}"`, 'HOME_URL="https://centos.org/"'];
+    return [
+      `NAME="${os.name}"`,
+      `VERSION="${os.version}"`,
+      'ID="centos"',
+      'ID_LIKE="rhel fedora"',
+      `VERSION_ID="${versionId}"`,
+      `PRETTY_NAME="${os.prettyName}"`,
+      'HOME_URL="https://centos.org/"',
+    ];
   }
   const variant = /\(([^)]+)\)/.exec(os.prettyName)?.[1];
-  return [`NAME="${os.name}"`, `VERSION="${os.version}${variant ? ` (${variant})` : ''}"`, `ID=${os.id}`, `VERSION_ID=${versionId}`, `PRETTY_NAME="${os.prettyName}"`, 'HOME_URL="https://fedoraproject.org/"'];
+  return [
+    `NAME="${os.name}"`,
+    `VERSION="${os.version}${variant ? ` (${variant})` : ''}"`,
+    `ID=${os.id}`,
+    `VERSION_ID=${versionId}`,
+    `PRETTY_NAME="${os.prettyName}"`,
+    'HOME_URL="https://fedoraproject.org/"',
+  ];
 }
 
 function ipAddr(info: GuestInfo): string[] {
@@ -56,7 +123,15 @@ function ipAddr(info: GuestInfo): string[] {
     '       valid_lft forever preferred_lft forever',
     '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1480 qdisc fq_codel state UP group default qlen 1000',
     `    link/ether ${mac} brd ff:ff:ff:ff:ff:ff`,
-    ...(info.ip ? [`    inet ${info.ip}/24 brd ${info.ip.replace(/\.\d+$/, '.255')} scope global dynamic eth0`, '       valid_lft 86313548sec preferred_lft 86313548sec'] : []),
+    ...(info.ip
+      ? [
+          `    inet ${info.ip}/24 brd ${info.ip.replace(
+            /\.\d+$/,
+            '.255',
+          )} scope global dynamic eth0`,
+          '       valid_lft 86313548sec preferred_lft 86313548sec',
+        ]
+      : []),
   ];
 }
 
@@ -70,10 +145,17 @@ function pipe(lines: string[], command: string): string[] {
     const pattern = operands[0].replace(/^(["'])(.*)\1$/, '$2');
     const ignoreCase = flags.includes('-i');
     const invert = flags.includes('-v');
-    return lines.filter(l => (ignoreCase ? l.toLowerCase().includes(pattern.toLowerCase()) : l.includes(pattern)) !== invert);
+    return lines.filter(
+      l =>
+        (ignoreCase
+          ? l.toLowerCase().includes(pattern.toLowerCase())
+          : l.includes(pattern)) !== invert,
+    );
   }
   if (cmd === 'head') {
-    const count = args.includes('-n') ? args[args.indexOf('-n') + 1] : flags.find(f => /^-\d+$/.test(f))?.slice(1);
+    const count = args.includes('-n')
+      ? args[args.indexOf('-n') + 1]
+      : flags.find(f => /^-\d+$/.test(f))?.slice(1);
     const n = Number(count ?? 10);
     return lines.slice(0, n);
   }
@@ -131,6 +213,15 @@ export class GuestShell {
     if (queued) this.input(queued);
   }
 
+  /** The guest reboots: whoever was logged in is gone, the kernel's last words, then a fresh login. */
+  reboot() {
+    this.frozen = undefined;
+    this.line = '';
+    this.user = '';
+    this.emit('\r\nreboot: Restarting system\r\n');
+    this.showLogin();
+  }
+
   input(data: string) {
     if (this.frozen !== undefined) {
       this.frozen += data;
@@ -185,7 +276,11 @@ export class GuestShell {
         }
       } else if (code === 0x0c) {
         flush();
-        this.emit(CLEAR + (this.state === 'shell' ? this.prompt() : this.loginPrompt()) + this.line);
+        this.emit(
+          CLEAR +
+            (this.state === 'shell' ? this.prompt() : this.loginPrompt()) +
+            this.line,
+        );
       } else if (code >= 0x20) {
         this.line += ch;
         if (this.state !== 'password') echo += ch;
@@ -205,13 +300,21 @@ export class GuestShell {
   private showLogin(banner = true) {
     const { os } = this.info();
     this.state = 'login';
-    this.emit(banner ? `\r\n${os.prettyName}\r\nKernel ${os.kernelRelease} on an x86_64 (${this.tty})\r\n\r\n${this.loginPrompt()}` : this.loginPrompt());
+    this.emit(
+      banner
+        ? `\r\n${os.prettyName}\r\nKernel ${os.kernelRelease} on an x86_64 (${
+            this.tty
+          })\r\n\r\n${this.loginPrompt()}`
+        : this.loginPrompt(),
+    );
   }
 
   private prompt() {
     const host = this.info().name;
     const sign = this.user === 'root' ? '#' : '$';
-    return this.info().os.id === 'ubuntu' ? `${this.user}@${host}:~${sign} ` : `[${this.user}@${host} ~]${sign} `;
+    return this.info().os.id === 'ubuntu'
+      ? `${this.user}@${host}:~${sign} `
+      : `[${this.user}@${host} ~]${sign} `;
   }
 
   private logout() {
@@ -240,11 +343,18 @@ export class GuestShell {
         return;
       }
       this.state = 'shell';
-      this.emit(`Last login: ${unixDate(new Date(this.info().bootTime))} on ${this.tty}\r\n${this.prompt()}`);
+      this.emit(
+        `Last login: ${unixDate(new Date(this.info().bootTime))} on ${
+          this.tty
+        }\r\n${this.prompt()}`,
+      );
       return;
     }
     const [first, ...filters] = line.split('|').map(part => part.trim());
-    let out = filters.length && !first ? [`-bash: syntax error near unexpected token \`|'`] : this.run(first);
+    let out =
+      filters.length && !first
+        ? [`-bash: syntax error near unexpected token \`|'`]
+        : this.run(first);
     if (out === null) return;
     for (const filter of filters) out = pipe(out, filter);
     this.emit(out.map(l => `${l}\r\n`).join('') + this.prompt());
@@ -256,8 +366,14 @@ export class GuestShell {
     const info = this.info();
     const home = this.user === 'root' ? '/root' : `/home/${this.user}`;
     const expand = (s: string) =>
-      s.replace(/\$\{?(USER|HOSTNAME|HOME)\}?/g, (_, v: string) => ({ USER: this.user, HOSTNAME: info.name, HOME: home })[v] ?? '');
-    const args = (line.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(a => (/^(["']).*\1$/.test(a) ? a.slice(1, -1) : expand(a)));
+      s.replace(
+        /\$\{?(USER|HOSTNAME|HOME)\}?/g,
+        (_, v: string) =>
+          ({ USER: this.user, HOSTNAME: info.name, HOME: home }[v] ?? ''),
+      );
+    const args = (line.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map(a =>
+      /^(["']).*\1$/.test(a) ? a.slice(1, -1) : expand(a),
+    );
     const [cmd, ...rest] = args;
     const kernel = info.os.kernelRelease;
     switch (cmd) {
@@ -267,8 +383,20 @@ export class GuestShell {
         return [info.name];
       case 'uname': {
         const flag = rest[0] ?? '-s';
-        if (flag === '-a') return [`Linux ${info.name} ${kernel} #1 SMP PREEMPT_DYNAMIC Tue Oct 22 20:11:15 UTC 2024 x86_64 GNU/Linux`];
-        return [({ '-r': kernel, '-n': info.name, '-m': 'x86_64', '-s': 'Linux' } as Record<string, string>)[flag] ?? `uname: invalid option -- '${flag.replace(/^-+/, '')}'`];
+        if (flag === '-a')
+          return [
+            `Linux ${info.name} ${kernel} #1 SMP PREEMPT_DYNAMIC Tue Oct 22 20:11:15 UTC 2024 x86_64 GNU/Linux`,
+          ];
+        return [
+          (
+            {
+              '-r': kernel,
+              '-n': info.name,
+              '-m': 'x86_64',
+              '-s': 'Linux',
+            } as Record<string, string>
+          )[flag] ?? `uname: invalid option -- '${flag.replace(/^-+/, '')}'`,
+        ];
       }
       case 'uptime':
         return [uptimeText(info, Date.now())];
@@ -283,24 +411,39 @@ export class GuestShell {
       case 'free': {
         const mib = Math.round(info.memoryBytes / 1048576);
         const used = Math.round(mib * 0.23);
-        return ['               total        used        free      shared  buff/cache   available', `Mem:      ${String(mib).padStart(10)}  ${String(used).padStart(10)}  ${String(mib - used - 180).padStart(10)}           1         180  ${String(mib - used).padStart(10)}`, 'Swap:              0           0           0'];
+        return [
+          '               total        used        free      shared  buff/cache   available',
+          `Mem:      ${String(mib).padStart(10)}  ${String(used).padStart(
+            10,
+          )}  ${String(mib - used - 180).padStart(
+            10,
+          )}           1         180  ${String(mib - used).padStart(10)}`,
+          'Swap:              0           0           0',
+        ];
       }
       case 'ls':
         if (rest[0] === '/') return [ROOT_DIRS];
-        if (rest[0] && rest[0] !== '~' && rest[0] !== home && rest[0] !== '.') return [`ls: cannot access '${rest[0]}': No such file or directory`];
+        if (rest[0] && rest[0] !== '~' && rest[0] !== home && rest[0] !== '.')
+          return [`ls: cannot access '${rest[0]}': No such file or directory`];
         return ['hello.txt'];
       case 'cat': {
         if (!rest.length) return [];
         return rest.flatMap(file => {
-          if (file === '/etc/os-release' || file === '/usr/lib/os-release') return osRelease(info);
+          if (file === '/etc/os-release' || file === '/usr/lib/os-release')
+            return osRelease(info);
           if (file === '/etc/hostname') return [info.name];
-          if (file === 'hello.txt' || file === `${home}/hello.txt`) return [`Hello from ${info.name}!`];
+          if (file === 'hello.txt' || file === `${home}/hello.txt`)
+            return [`Hello from ${info.name}!`];
           return [`cat: ${file}: No such file or directory`];
         });
       }
       case 'ip':
-        if (['a', 'addr', 'address'].includes(rest[0] ?? '')) return ipAddr(info);
-        return ['Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }', 'where  OBJECT := { address | ... }'];
+        if (['a', 'addr', 'address'].includes(rest[0] ?? ''))
+          return ipAddr(info);
+        return [
+          'Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }',
+          'where  OBJECT := { address | ... }',
+        ];
       case 'clear':
         this.emit(CLEAR);
         return [];

@@ -84,7 +84,8 @@ export interface RfbHandlers {
  */
 export class RfbServerConnection {
   private buffer = Buffer.alloc(0);
-  private stage: 'version' | 'security' | 'init' | 'normal' | 'failed' = 'version';
+  private stage: 'version' | 'security' | 'init' | 'normal' | 'failed' =
+    'version';
   private minor = 8;
   private format: PixelFormat = DEFAULT_PIXEL_FORMAT;
   private encodings: number[] = [ENCODING_RAW];
@@ -113,7 +114,9 @@ export class RfbServerConnection {
   }
 
   receive(data: Buffer) {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
+    this.buffer = this.buffer.length
+      ? Buffer.concat([this.buffer, data])
+      : data;
     for (;;) {
       const used = this.step();
       if (used === 0 || this.stage === 'failed') break;
@@ -127,14 +130,18 @@ export class RfbServerConnection {
     switch (this.stage) {
       case 'version': {
         if (b.length < 12) return 0;
-        const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(b.subarray(0, 12).toString('latin1'));
+        const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(
+          b.subarray(0, 12).toString('latin1'),
+        );
         if (!m || Number(m[1]) !== 3) {
           this.fail('unsupported protocol version');
           return 12;
         }
         const minor = Number(m[2]);
         // 3.8 and later speak 3.8; 3.7 has no SecurityResult for None; anything else gets 3.3
-        this.minor = [7, 8].includes(Math.min(minor, 8)) ? Math.min(minor, 8) : 3;
+        this.minor = [7, 8].includes(Math.min(minor, 8))
+          ? Math.min(minor, 8)
+          : 3;
         if (this.minor === 3) {
           this.handlers.send(u32(SECURITY_NONE));
           this.stage = 'init';
@@ -149,7 +156,9 @@ export class RfbServerConnection {
         if (b[0] !== SECURITY_NONE) {
           if (this.minor === 8) {
             const reason = Buffer.from('security type not supported', 'latin1');
-            this.handlers.send(Buffer.concat([u32(1), u32(reason.length), reason]));
+            this.handlers.send(
+              Buffer.concat([u32(1), u32(reason.length), reason]),
+            );
           }
           this.fail('security type not supported');
           return 1;
@@ -163,7 +172,14 @@ export class RfbServerConnection {
         const head = Buffer.alloc(4);
         head.writeUInt16BE(this.screen.width, 0);
         head.writeUInt16BE(this.screen.height, 2);
-        this.handlers.send(Buffer.concat([head, encodePixelFormat(this.format), u32(name.length), name]));
+        this.handlers.send(
+          Buffer.concat([
+            head,
+            encodePixelFormat(this.format),
+            u32(name.length),
+            name,
+          ]),
+        );
         this.stage = 'normal';
         return 1;
       }
@@ -180,8 +196,13 @@ export class RfbServerConnection {
       case 0: // SetPixelFormat
         if (b.length < 20) return 0;
         this.format = decodePixelFormat(b, 4);
-        if (!this.format.trueColour || ![8, 16, 32].includes(this.format.bitsPerPixel)) {
-          this.fail('only true-colour pixel formats of 8, 16 or 32 bits are supported');
+        if (
+          !this.format.trueColour ||
+          ![8, 16, 32].includes(this.format.bitsPerPixel)
+        ) {
+          this.fail(
+            'only true-colour pixel formats of 8, 16 or 32 bits are supported',
+          );
         }
         return 20;
       case 2: {
@@ -189,15 +210,27 @@ export class RfbServerConnection {
         if (b.length < 4) return 0;
         const count = b.readUInt16BE(2);
         if (b.length < 4 + 4 * count) return 0;
-        this.encodings = Array.from({ length: count }, (_, i) => b.readInt32BE(4 + 4 * i));
+        this.encodings = Array.from({ length: count }, (_, i) =>
+          b.readInt32BE(4 + 4 * i),
+        );
         return 4 + 4 * count;
       }
       case 3: {
         // FramebufferUpdateRequest
         if (b.length < 10) return 0;
         const incremental = b[1] !== 0;
-        const rect = { x: b.readUInt16BE(2), y: b.readUInt16BE(4), w: b.readUInt16BE(6), h: b.readUInt16BE(8) };
-        const clipped = intersect(rect, { x: 0, y: 0, w: this.screen.width, h: this.screen.height });
+        const rect = {
+          x: b.readUInt16BE(2),
+          y: b.readUInt16BE(4),
+          w: b.readUInt16BE(6),
+          h: b.readUInt16BE(8),
+        };
+        const clipped = intersect(rect, {
+          x: 0,
+          y: 0,
+          w: this.screen.width,
+          h: this.screen.height,
+        });
         if (!incremental) {
           this.sendUpdate(clipped ? [clipped] : []);
         } else {
@@ -212,7 +245,11 @@ export class RfbServerConnection {
         return 8;
       case 5: // PointerEvent
         if (b.length < 6) return 0;
-        this.pointer = { buttons: b[1], x: b.readUInt16BE(2), y: b.readUInt16BE(4) };
+        this.pointer = {
+          buttons: b[1],
+          x: b.readUInt16BE(2),
+          y: b.readUInt16BE(4),
+        };
         return 6;
       case 6: {
         // ClientCutText
@@ -263,7 +300,8 @@ export class RfbServerConnection {
     const bytes = pf.bitsPerPixel / 8;
     const out = Buffer.alloc(r.w * r.h * bytes);
     const { pixels, width } = this.screen;
-    const scale = (v: number, max: number) => (max === 255 ? v : Math.round((v * max) / 255));
+    const scale = (v: number, max: number) =>
+      max === 255 ? v : Math.round((v * max) / 255);
     let o = 0;
     for (let y = r.y; y < r.y + r.h; y++) {
       let i = (y * width + r.x) * 3;

@@ -95,13 +95,23 @@ class StoredSeries {
   samples(from: number, to: number, now: number): Point[] {
     const last = Math.min(to, now);
     const out: Point[] = [];
-    for (let x = Math.floor(last / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS; x > from; x -= SCRAPE_INTERVAL_MS) {
+    for (
+      let x = Math.floor(last / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS;
+      x > from;
+      x -= SCRAPE_INTERVAL_MS
+    ) {
       const part = this.partAt(x);
       if (part) out.push([x, part.value(x)]);
     }
     for (const p of this.parts) {
       const start = p.boot.start;
-      if (start > from && start <= last && start % SCRAPE_INTERVAL_MS !== 0 && (p.boot.end === undefined || start < p.boot.end)) out.push([start, p.value(start)]);
+      if (
+        start > from &&
+        start <= last &&
+        start % SCRAPE_INTERVAL_MS !== 0 &&
+        (p.boot.end === undefined || start < p.boot.end)
+      )
+        out.push([start, p.value(start)]);
     }
     return out.sort((a, b) => a[0] - b[0]);
   }
@@ -114,25 +124,38 @@ class StoredSeries {
   latestAt(t: number, now: number): number | undefined {
     const last = Math.min(t, now);
     const tau = Math.floor(last / SCRAPE_INTERVAL_MS) * SCRAPE_INTERVAL_MS;
-    const started = this.parts.find(p => p.boot.start > tau && p.boot.start <= last);
+    const started = this.parts.find(
+      p => p.boot.start > tau && p.boot.start <= last,
+    );
     const part = started ?? this.partAt(tau);
-    if (!part || (part.boot.end !== undefined && part.boot.end <= t)) return undefined;
+    if (!part || (part.boot.end !== undefined && part.boot.end <= t))
+      return undefined;
     return part.value(started ? started.boot.start : tau);
   }
 
   private partAt(tau: number) {
-    return this.parts.find(p => p.boot.start <= tau && (p.boot.end === undefined || tau < p.boot.end));
+    return this.parts.find(
+      p =>
+        p.boot.start <= tau && (p.boot.end === undefined || tau < p.boot.end),
+    );
   }
 }
 
-function extrapolatedRate(points: Point[], rangeStart: number, rangeEnd: number, isCounter: boolean, isRate: boolean): number | undefined {
+function extrapolatedRate(
+  points: Point[],
+  rangeStart: number,
+  rangeEnd: number,
+  isCounter: boolean,
+  isRate: boolean,
+): number | undefined {
   // promql/functions.go extrapolatedRate
   if (points.length < 2) return undefined;
   const first = points[0];
   const last = points[points.length - 1];
   let result = last[1] - first[1];
   if (isCounter) {
-    for (let i = 1; i < points.length; i++) if (points[i][1] < points[i - 1][1]) result += points[i - 1][1];
+    for (let i = 1; i < points.length; i++)
+      if (points[i][1] < points[i - 1][1]) result += points[i - 1][1];
   }
   let durationToStart = (first[0] - rangeStart) / 1000;
   const durationToEnd = (rangeEnd - last[0]) / 1000;
@@ -144,14 +167,18 @@ function extrapolatedRate(points: Point[], rangeStart: number, rangeEnd: number,
   }
   const threshold = averageBetween * 1.1;
   let interval = sampledInterval;
-  interval += durationToStart < threshold ? durationToStart : averageBetween / 2;
+  interval +=
+    durationToStart < threshold ? durationToStart : averageBetween / 2;
   interval += durationToEnd < threshold ? durationToEnd : averageBetween / 2;
   result *= interval / sampledInterval;
   if (isRate) result /= (rangeEnd - rangeStart) / 1000;
   return result;
 }
 
-const RANGE_FUNCTIONS: Record<string, (points: Point[], start: number, end: number) => number | undefined> = {
+const RANGE_FUNCTIONS: Record<
+  string,
+  (points: Point[], start: number, end: number) => number | undefined
+> = {
   rate: (p, s, e) => extrapolatedRate(p, s, e, true, true),
   increase: (p, s, e) => extrapolatedRate(p, s, e, true, false),
   delta: (p, s, e) => extrapolatedRate(p, s, e, false, false),
@@ -160,7 +187,8 @@ const RANGE_FUNCTIONS: Record<string, (points: Point[], start: number, end: numb
     const [a, b] = p.slice(-2);
     return (b[1] < a[1] ? b[1] : b[1] - a[1]) / ((b[0] - a[0]) / 1000);
   },
-  idelta: p => (p.length < 2 ? undefined : p[p.length - 1][1] - p[p.length - 2][1]),
+  idelta: p =>
+    p.length < 2 ? undefined : p[p.length - 1][1] - p[p.length - 2][1],
   avg_over_time: p => p.reduce((s, x) => s + x[1], 0) / p.length,
   min_over_time: p => Math.min(...p.map(x => x[1])),
   max_over_time: p => Math.max(...p.map(x => x[1])),
@@ -183,7 +211,8 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
   '>=': (a, b) => Number(a >= b),
   '<=': (a, b) => Number(a <= b),
 };
-const isComparison = (op: string) => ['==', '!=', '>', '<', '>=', '<='].includes(op);
+const isComparison = (op: string) =>
+  ['==', '!=', '>', '<', '>=', '<='].includes(op);
 
 /**
  * Evaluates parsed PromQL against the synthetic kubevirt_vmi_* series of the
@@ -204,13 +233,20 @@ export class Evaluator {
 
   range(expr: Expr, start: number, end: number, step: number): RangeSeries[] {
     if (typeOf(expr) !== 'scalar' && typeOf(expr) !== 'vector') {
-      throw new ExecutionError(`invalid expression type "${typeOf(expr) === 'matrix' ? 'range vector' : 'string'}" for range query, must be Scalar or instant Vector`);
+      throw new ExecutionError(
+        `invalid expression type "${
+          typeOf(expr) === 'matrix' ? 'range vector' : 'string'
+        }" for range query, must be Scalar or instant Vector`,
+      );
     }
     const series = this.select(expr, start, end);
     const out = new Map<string, RangeSeries>();
     for (let t = start; t <= end; t += step) {
       const v = this.eval(expr, t, series);
-      const samples = v.type === 'scalar' ? [{ labels: {}, value: v.value }] : (v as { samples: Sample[] }).samples;
+      const samples =
+        v.type === 'scalar'
+          ? [{ labels: {}, value: v.value }]
+          : (v as { samples: Sample[] }).samples;
       for (const s of samples) {
         const sig = signature(s.labels);
         let rs = out.get(sig);
@@ -218,15 +254,22 @@ export class Evaluator {
         rs.points.push([t, s.value]);
       }
     }
-    return [...out.values()].sort((a, b) => signature(a.labels).localeCompare(signature(b.labels)));
+    return [...out.values()].sort((a, b) =>
+      signature(a.labels).localeCompare(signature(b.labels)),
+    );
   }
 
   /** Label sets of the series that match a selector and have samples in [from, to] (the series API). */
   seriesMatching(selector: Expr, from: number, to: number): Labels[] {
-    if (selector.kind !== 'selector') throw new ExecutionError('not a series selector');
+    if (selector.kind !== 'selector')
+      throw new ExecutionError('not a series selector');
     const now = this.now();
     return this.select(selector, from, to)
-      .filter(s => (!selector.name || s.labels.__name__ === selector.name) && selector.matchers.every(m => matches(s.labels, m)))
+      .filter(
+        s =>
+          (!selector.name || s.labels.__name__ === selector.name) &&
+          selector.matchers.every(m => matches(s.labels, m)),
+      )
       .filter(s => s.samples(from - 1, to, now).length > 0)
       .map(s => s.labels);
   }
@@ -237,7 +280,13 @@ export class Evaluator {
     const selectors = selectorsOf(expr);
     // a boot's series all share its namespace and name: skip the VMs no selector can match
     const wanted = (namespace: string, name: string) =>
-      selectors.some(sel => sel.matchers.every(m => (m.name !== 'namespace' && m.name !== 'name') || matches({ namespace, name }, m)));
+      selectors.some(sel =>
+        sel.matchers.every(
+          m =>
+            (m.name !== 'namespace' && m.name !== 'name') ||
+            matches({ namespace, name }, m),
+        ),
+      );
     const grouped = new Map<string, StoredSeries>();
     for (const boot of this.history.bootsBetween(from - reach, to)) {
       if (!wanted(boot.namespace, boot.name)) continue;
@@ -263,10 +312,20 @@ export class Evaluator {
       case 'negate': {
         const v = this.eval(e.expr, t, store);
         if (v.type === 'scalar') return { type: 'scalar', value: -v.value };
-        return { type: 'vector', samples: (v as { samples: Sample[] }).samples.map(s => ({ labels: withoutName(s.labels), value: -s.value })) };
+        return {
+          type: 'vector',
+          samples: (v as { samples: Sample[] }).samples.map(s => ({
+            labels: withoutName(s.labels),
+            value: -s.value,
+          })),
+        };
       }
       case 'selector': {
-        const wanted = store.filter(s => (!e.name || s.labels.__name__ === e.name) && e.matchers.every(m => matches(s.labels, m)));
+        const wanted = store.filter(
+          s =>
+            (!e.name || s.labels.__name__ === e.name) &&
+            e.matchers.every(m => matches(s.labels, m)),
+        );
         const at = t - e.offsetMs;
         if (e.rangeMs === undefined) {
           const samples: Sample[] = [];
@@ -294,7 +353,11 @@ export class Evaluator {
     }
   }
 
-  private call(e: Extract<Expr, { kind: 'call' }>, t: number, store: StoredSeries[]): Value {
+  private call(
+    e: Extract<Expr, { kind: 'call' }>,
+    t: number,
+    store: StoredSeries[],
+  ): Value {
     if (e.fn === 'time') return { type: 'scalar', value: t / 1000 };
     const args = e.args.map(a => this.eval(a, t, store));
     const rangeFn = RANGE_FUNCTIONS[e.fn];
@@ -304,13 +367,26 @@ export class Evaluator {
       const samples: Sample[] = [];
       for (const s of (args[0] as { series: RangeSeries[] }).series) {
         const v = rangeFn(s.points, end - sel.rangeMs!, end);
-        if (v !== undefined) samples.push({ labels: e.fn === 'last_over_time' ? s.labels : withoutName(s.labels), value: v });
+        if (v !== undefined)
+          samples.push({
+            labels:
+              e.fn === 'last_over_time' ? s.labels : withoutName(s.labels),
+            value: v,
+          });
       }
       return { type: 'vector', samples };
     }
-    if (e.fn === 'vector') return { type: 'vector', samples: [{ labels: {}, value: (args[0] as { value: number }).value }] };
+    if (e.fn === 'vector')
+      return {
+        type: 'vector',
+        samples: [{ labels: {}, value: (args[0] as { value: number }).value }],
+      };
     const samples = (args[0] as { samples: Sample[] }).samples;
-    if (e.fn === 'scalar') return { type: 'scalar', value: samples.length === 1 ? samples[0].value : NaN };
+    if (e.fn === 'scalar')
+      return {
+        type: 'scalar',
+        value: samples.length === 1 ? samples[0].value : NaN,
+      };
     const p = (args[1] as { value: number } | undefined)?.value;
     const fn: Record<string, (v: number) => number> = {
       abs: Math.abs,
@@ -320,10 +396,20 @@ export class Evaluator {
       clamp_min: v => Math.max(v, p!),
       clamp_max: v => Math.min(v, p!),
     };
-    return { type: 'vector', samples: samples.map(s => ({ labels: withoutName(s.labels), value: fn[e.fn](s.value) })) };
+    return {
+      type: 'vector',
+      samples: samples.map(s => ({
+        labels: withoutName(s.labels),
+        value: fn[e.fn](s.value),
+      })),
+    };
   }
 
-  private aggregate(e: Extract<Expr, { kind: 'aggregate' }>, t: number, store: StoredSeries[]): Value {
+  private aggregate(
+    e: Extract<Expr, { kind: 'aggregate' }>,
+    t: number,
+    store: StoredSeries[],
+  ): Value {
     const { samples } = this.eval(e.expr, t, store) as { samples: Sample[] };
     const groups = new Map<string, { labels: Labels; values: number[] }>();
     for (const s of samples) {
@@ -332,7 +418,11 @@ export class Evaluator {
         labels = withoutName(s.labels);
         for (const l of e.grouping) delete labels[l];
       } else {
-        labels = Object.fromEntries(e.grouping.filter(l => s.labels[l] !== undefined).map(l => [l, s.labels[l]]));
+        labels = Object.fromEntries(
+          e.grouping
+            .filter(l => s.labels[l] !== undefined)
+            .map(l => [l, s.labels[l]]),
+        );
       }
       const sig = signature(labels);
       let g = groups.get(sig);
@@ -346,32 +436,58 @@ export class Evaluator {
       max: v => Math.max(...v),
       count: v => v.length,
     };
-    return { type: 'vector', samples: [...groups.values()].map(g => ({ labels: g.labels, value: reduce[e.op](g.values) })) };
+    return {
+      type: 'vector',
+      samples: [...groups.values()].map(g => ({
+        labels: g.labels,
+        value: reduce[e.op](g.values),
+      })),
+    };
   }
 
-  private binary(e: Extract<Expr, { kind: 'binary' }>, t: number, store: StoredSeries[]): Value {
+  private binary(
+    e: Extract<Expr, { kind: 'binary' }>,
+    t: number,
+    store: StoredSeries[],
+  ): Value {
     const lhs = this.eval(e.lhs, t, store);
     const rhs = this.eval(e.rhs, t, store);
     const op = ARITHMETIC[e.op];
     const comparison = isComparison(e.op);
-    if (lhs.type === 'scalar' && rhs.type === 'scalar') return { type: 'scalar', value: op(lhs.value, rhs.value) };
-    const result = (labels: Labels, a: number, b: number, keep: number): Sample | undefined => {
+    if (lhs.type === 'scalar' && rhs.type === 'scalar')
+      return { type: 'scalar', value: op(lhs.value, rhs.value) };
+    const result = (
+      labels: Labels,
+      a: number,
+      b: number,
+      keep: number,
+    ): Sample | undefined => {
       const v = op(a, b);
       if (comparison && !e.bool) return v ? { labels, value: keep } : undefined;
       return { labels: withoutName(labels), value: v };
     };
     if (lhs.type === 'scalar' || rhs.type === 'scalar') {
-      const vector = (lhs.type === 'vector' ? lhs : rhs) as { samples: Sample[] };
+      const vector = (lhs.type === 'vector' ? lhs : rhs) as {
+        samples: Sample[];
+      };
       const scalar = (lhs.type === 'scalar' ? lhs : rhs) as { value: number };
       const out: Sample[] = [];
       for (const s of vector.samples) {
-        const r = lhs.type === 'scalar' ? result(s.labels, scalar.value, s.value, s.value) : result(s.labels, s.value, scalar.value, s.value);
+        const r =
+          lhs.type === 'scalar'
+            ? result(s.labels, scalar.value, s.value, s.value)
+            : result(s.labels, s.value, scalar.value, s.value);
         if (r) out.push(r);
       }
       return { type: 'vector', samples: out };
     }
     const key = (labels: Labels) => {
-      if (e.on) return signature(Object.fromEntries(e.on.filter(l => labels[l] !== undefined).map(l => [l, labels[l]])));
+      if (e.on)
+        return signature(
+          Object.fromEntries(
+            e.on.filter(l => labels[l] !== undefined).map(l => [l, labels[l]]),
+          ),
+        );
       const rest = withoutName(labels);
       for (const l of e.ignoring ?? []) delete rest[l];
       return signature(rest);
@@ -379,7 +495,15 @@ export class Evaluator {
     const right = new Map<string, Sample>();
     for (const s of (rhs as { samples: Sample[] }).samples) {
       const k = key(s.labels);
-      if (right.has(k)) throw new ExecutionError(`found duplicate series for the match group ${k.replace(/\xff/g, '=').replace(/\xfe/g, ', ')} on the right hand-side of the operation; many-to-many matching not allowed: matching labels must be unique on one side`);
+      if (right.has(k))
+        throw new ExecutionError(
+          `found duplicate series for the match group ${k
+            .replace(/\xff/g, '=')
+            .replace(
+              /\xfe/g,
+              ', ',
+            )} on the right hand-side of the operation; many-to-many matching not allowed: matching labels must be unique on one side`,
+        );
       right.set(k, s);
     }
     const seen = new Set<string>();
@@ -388,11 +512,22 @@ export class Evaluator {
       const k = key(s.labels);
       const match = right.get(k);
       if (!match) continue;
-      if (seen.has(k)) throw new ExecutionError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+      if (seen.has(k))
+        throw new ExecutionError(
+          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
+        );
       seen.add(k);
       let labels = s.labels;
-      if (e.on) labels = Object.fromEntries(e.on.filter(l => s.labels[l] !== undefined).map(l => [l, s.labels[l]]));
-      else if (e.ignoring) labels = Object.fromEntries(Object.entries(s.labels).filter(([l]) => !e.ignoring!.includes(l)));
+      if (e.on)
+        labels = Object.fromEntries(
+          e.on
+            .filter(l => s.labels[l] !== undefined)
+            .map(l => [l, s.labels[l]]),
+        );
+      else if (e.ignoring)
+        labels = Object.fromEntries(
+          Object.entries(s.labels).filter(([l]) => !e.ignoring!.includes(l)),
+        );
       const r = result(labels, s.value, match.value, s.value);
       if (r) out.push(r);
     }

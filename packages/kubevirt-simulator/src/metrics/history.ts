@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { wantsRunning } from '../lifecycle/vmStatus';
-import { FAULT_ANNOTATION } from '../lifecycle/vmStatus';
-import { resourceTypeOfKind } from '../resources';
-import { KubeObject, Store, StoreEvent } from '../store';
-import { memoryBytesOf, vcpusOf } from '../vmiFacts';
+import { wantsRunning } from '../kubevirt/lifecycle/vmStatus';
+import { FAULT_ANNOTATION } from '../kubevirt/lifecycle/vmStatus';
+import { resourceTypeOfKind } from '../store/resources';
+import { KubeObject, Store, StoreEvent } from '../store/store';
+import { memoryBytesOf, vcpusOf } from '../kubevirt/vmiFacts';
 
 /** One run of a VMI, from Running to its stop, with the spans it was paused. */
 export interface Boot {
@@ -26,11 +26,16 @@ const vmiType = resourceTypeOfKind('VirtualMachineInstance');
 
 /** A number in [0, 1) from a string: the per-VM seed of everything synthetic. */
 export function seeded(text: string): number {
-  return crypto.createHash('sha1').update(text).digest().readUInt32BE(0) / 2 ** 32;
+  return (
+    crypto.createHash('sha1').update(text).digest().readUInt32BE(0) / 2 ** 32
+  );
 }
 
 const isPaused = (vmi: KubeObject) =>
-  (vmi.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Paused' && c.status === 'True');
+  (vmi.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) =>
+      c.type === 'Paused' && c.status === 'True',
+  );
 
 /**
  * When each VM ran, as Prometheus would have seen it: recorded from VMI
@@ -40,7 +45,10 @@ const isPaused = (vmi: KubeObject) =>
 export class VmHistory {
   private readonly boots = new Map<string, Boot[]>();
   /** Seeded VMs still starting: their first boot is backdated if it comes before `until`. */
-  private readonly seededStarts = new Map<string, { start: number; until: number }>();
+  private readonly seededStarts = new Map<
+    string,
+    { start: number; until: number }
+  >();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -53,14 +61,17 @@ export class VmHistory {
   bootsBetween(from: number, to: number): Boot[] {
     const out: Boot[] = [];
     for (const list of this.boots.values()) {
-      for (const b of list) if (b.uid && b.start <= to && (b.end === undefined || b.end >= from)) out.push(b);
+      for (const b of list)
+        if (b.uid && b.start <= to && (b.end === undefined || b.end >= from))
+          out.push(b);
     }
     return out;
   }
 
   /** When the VMI with this uid started, as the metrics tell it (backdated for seeded VMs). */
   startOf(namespace: string, name: string, uid: string): number | undefined {
-    return this.boots.get(`${namespace}/${name}`)?.find(b => b.uid === uid)?.start;
+    return this.boots.get(`${namespace}/${name}`)?.find(b => b.uid === uid)
+      ?.start;
   }
 
   /** After a seed, a reset or a restore: running VMs have been up for a while. */
@@ -68,12 +79,16 @@ export class VmHistory {
     const now = this.now();
     for (const vm of store.list(vmType).items) {
       const key = `${vm.metadata.namespace}/${vm.metadata.name}`;
-      const start = now - 65 * 60_000 - Math.floor(seeded(`uptime:${key}`) * 3 * 3_600_000);
+      const start =
+        now - 65 * 60_000 - Math.floor(seeded(`uptime:${key}`) * 3 * 3_600_000);
       const vmi = store.get(vmiType, vm.metadata.namespace, vm.metadata.name);
       if (vmi?.status?.phase === 'Running' && !vmi.metadata.deletionTimestamp) {
         const boot = this.open(vmi, start);
         if (isPaused(vmi)) boot.pauses.push({ from: now });
-      } else if (wantsRunning(vm) && !vm.metadata.annotations?.[FAULT_ANNOTATION]) {
+      } else if (
+        wantsRunning(vm) &&
+        !vm.metadata.annotations?.[FAULT_ANNOTATION]
+      ) {
         this.seededStarts.set(key, { start, until: now + startWindowMs });
       }
     }
@@ -85,8 +100,13 @@ export class VmHistory {
     const now = this.now();
     const key = `${vmi.metadata.namespace}/${vmi.metadata.name}`;
     const list = this.boots.get(key) ?? [];
-    const current = list.find(b => b.end === undefined && b.uid === vmi.metadata.uid);
-    const stopped = e.type === 'DELETED' || !!vmi.metadata.deletionTimestamp || ['Succeeded', 'Failed'].includes(vmi.status?.phase);
+    const current = list.find(
+      b => b.end === undefined && b.uid === vmi.metadata.uid,
+    );
+    const stopped =
+      e.type === 'DELETED' ||
+      !!vmi.metadata.deletionTimestamp ||
+      ['Succeeded', 'Failed'].includes(vmi.status?.phase);
     if (stopped) {
       if (current) {
         current.end = now;
@@ -111,7 +131,9 @@ export class VmHistory {
   private open(vmi: KubeObject, start: number): Boot {
     const key = `${vmi.metadata.namespace}/${vmi.metadata.name}`;
     const now = this.now();
-    const list = (this.boots.get(key) ?? []).filter(b => b.end === undefined || b.end > now - RETENTION_MS);
+    const list = (this.boots.get(key) ?? []).filter(
+      b => b.end === undefined || b.end > now - RETENTION_MS,
+    );
     for (const b of list) if (b.end === undefined) b.end = now;
     const disks: { name: string }[] = vmi.spec?.domain?.devices?.disks ?? [];
     const boot: Boot = {
@@ -123,7 +145,9 @@ export class VmHistory {
       pauses: [],
       vcpus: vcpusOf(vmi),
       memoryBytes: memoryBytesOf(vmi),
-      drives: disks.length ? disks.filter(d => !/cloudinit/i.test(d.name)).map(d => d.name) : ['rootdisk'],
+      drives: disks.length
+        ? disks.filter(d => !/cloudinit/i.test(d.name)).map(d => d.name)
+        : ['rootdisk'],
     };
     list.push(boot);
     this.boots.set(key, list);

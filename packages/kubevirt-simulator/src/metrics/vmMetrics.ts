@@ -19,7 +19,11 @@ const TAU = 2 * Math.PI;
  * counter's value at any time is exact and cheap, however long the VM ran.
  */
 class Signal {
-  private readonly waves: { amplitude: number; period: number; phase: number }[];
+  private readonly waves: {
+    amplitude: number;
+    period: number;
+    phase: number;
+  }[];
 
   constructor(
     private readonly base: number,
@@ -42,17 +46,25 @@ class Signal {
     let v = this.base * (b - a);
     for (const w of this.waves) {
       const k = TAU / w.period;
-      v -= ((this.base * w.amplitude) / k) * (Math.cos(k * b + w.phase) - Math.cos(k * a + w.phase));
+      v -=
+        ((this.base * w.amplitude) / k) *
+        (Math.cos(k * b + w.phase) - Math.cos(k * a + w.phase));
     }
     if (this.burst) {
       const tau = this.burstSeconds;
-      v += this.burst * tau * (Math.exp(-(a - start) / tau) - Math.exp(-(b - start) / tau));
+      v +=
+        this.burst *
+        tau *
+        (Math.exp(-(a - start) / tau) - Math.exp(-(b - start) / tau));
     }
     return v;
   }
 
   wave(t: number) {
-    return this.waves.reduce((sum, w) => sum + w.amplitude * Math.sin((TAU / w.period) * t + w.phase), 0);
+    return this.waves.reduce(
+      (sum, w) => sum + w.amplitude * Math.sin((TAU / w.period) * t + w.phase),
+      0,
+    );
   }
 }
 
@@ -72,13 +84,18 @@ function activeSpans(boot: Boot, t: number): [number, number][] {
 
 /** The time a gauge shows at t: frozen at the start of a pause. */
 function effectiveTime(boot: Boot, t: number) {
-  const pause = boot.pauses.find(p => p.from <= t && (p.to === undefined || p.to > t));
+  const pause = boot.pauses.find(
+    p => p.from <= t && (p.to === undefined || p.to > t),
+  );
   return (pause ? pause.from : t) / 1000 - EPOCH_S;
 }
 
 const counter = (boot: Boot, signal: Signal) => (t: number) => {
   const start = boot.start / 1000 - EPOCH_S;
-  return activeSpans(boot, t).reduce((sum, [a, b]) => sum + signal.integral(a, b, start), 0);
+  return activeSpans(boot, t).reduce(
+    (sum, [a, b]) => sum + signal.integral(a, b, start),
+    0,
+  );
 };
 
 /**
@@ -91,18 +108,37 @@ const counter = (boot: Boot, signal: Signal) => (t: number) => {
 export function seriesOfBoot(boot: Boot): BootSeries[] {
   const key = `${boot.namespace}/${boot.name}`;
   const r = (what: string) => seeded(`${what}:${key}`);
-  const common: Labels = { job: 'kubevirt-prometheus-metrics', namespace: boot.namespace, name: boot.name, node: boot.node };
+  const common: Labels = {
+    job: 'kubevirt-prometheus-metrics',
+    namespace: boot.namespace,
+    name: boot.name,
+    node: boot.node,
+  };
   const out: BootSeries[] = [];
-  const add = (name: string, labels: Labels, value: (t: number) => number) => out.push({ labels: { __name__: name, ...common, ...labels }, boot, value });
+  const add = (name: string, labels: Labels, value: (t: number) => number) =>
+    out.push({ labels: { __name__: name, ...common, ...labels }, boot, value });
 
   const cpuBase = 0.04 + 0.4 * r('cpu');
   const vcpuCounters = Array.from({ length: boot.vcpus }, (_, i) => {
     const base = Math.min(0.9, cpuBase * (0.7 + 0.6 * r(`cpu${i}`)));
-    return counter(boot, new Signal(base, `${key}:vcpu${i}`, Math.max(0, 0.9 - base), 60, 0.6));
+    return counter(
+      boot,
+      new Signal(base, `${key}:vcpu${i}`, Math.max(0, 0.9 - base), 60, 0.6),
+    );
   });
-  vcpuCounters.forEach((c, i) => add('kubevirt_vmi_vcpu_seconds_total', { id: String(i), state: 'running' }, c));
+  vcpuCounters.forEach((c, i) =>
+    add(
+      'kubevirt_vmi_vcpu_seconds_total',
+      { id: String(i), state: 'running' },
+      c,
+    ),
+  );
   // vCPU time plus the hypervisor's share
-  add('kubevirt_vmi_cpu_usage_seconds_total', {}, t => vcpuCounters.reduce((s, c) => s + c(t), 0) * 1.04);
+  add(
+    'kubevirt_vmi_cpu_usage_seconds_total',
+    {},
+    t => vcpuCounters.reduce((s, c) => s + c(t), 0) * 1.04,
+  );
 
   const memory = boot.memoryBytes;
   const available = Math.round(memory * 0.96);
@@ -111,7 +147,8 @@ export function seriesOfBoot(boot: Boot): BootSeries[] {
   const used = (t: number) => {
     const te = effectiveTime(boot, t);
     const uptime = Math.max(0, te - (boot.start / 1000 - EPOCH_S));
-    const level = 0.12 + (high - 0.12) * (1 - Math.exp(-uptime / 300)) + memWave.wave(te);
+    const level =
+      0.12 + (high - 0.12) * (1 - Math.exp(-uptime / 300)) + memWave.wave(te);
     return Math.round(available * Math.min(0.95, level));
   };
   add('kubevirt_vmi_memory_domain_bytes', {}, () => memory);
@@ -122,15 +159,34 @@ export function seriesOfBoot(boot: Boot): BootSeries[] {
 
   const rx = 2e3 + 2e5 * r('rx') ** 2;
   const tx = rx * (0.2 + 0.6 * r('tx'));
-  add('kubevirt_vmi_network_receive_bytes_total', { interface: 'default' }, counter(boot, new Signal(rx, `${key}:rx`, rx * 4, 120)));
-  add('kubevirt_vmi_network_transmit_bytes_total', { interface: 'default' }, counter(boot, new Signal(tx, `${key}:tx`, tx * 2, 120)));
+  add(
+    'kubevirt_vmi_network_receive_bytes_total',
+    { interface: 'default' },
+    counter(boot, new Signal(rx, `${key}:rx`, rx * 4, 120)),
+  );
+  add(
+    'kubevirt_vmi_network_transmit_bytes_total',
+    { interface: 'default' },
+    counter(boot, new Signal(tx, `${key}:tx`, tx * 2, 120)),
+  );
 
   boot.drives.forEach((drive, i) => {
     const share = i === 0 ? 1 : 0.1;
     const read = (5e3 + 3e5 * r(`read${i}`) ** 2) * share;
     const write = (1e4 + 4e5 * r(`write${i}`) ** 2) * share;
-    add('kubevirt_vmi_storage_read_traffic_bytes_total', { drive }, counter(boot, new Signal(read, `${key}:read${i}`, 3e7 * share, 40, 0.8)));
-    add('kubevirt_vmi_storage_write_traffic_bytes_total', { drive }, counter(boot, new Signal(write, `${key}:write${i}`, 2e6 * share, 60, 0.8)));
+    add(
+      'kubevirt_vmi_storage_read_traffic_bytes_total',
+      { drive },
+      counter(boot, new Signal(read, `${key}:read${i}`, 3e7 * share, 40, 0.8)),
+    );
+    add(
+      'kubevirt_vmi_storage_write_traffic_bytes_total',
+      { drive },
+      counter(
+        boot,
+        new Signal(write, `${key}:write${i}`, 2e6 * share, 60, 0.8),
+      ),
+    );
   });
   return out;
 }
