@@ -1,211 +1,334 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { vmActions, VmAction } from '@internal/plugin-kubevirt-common';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  vmActions,
+  VmAction,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod';
-import { ClusterCache } from './cache/ClusterCache';
+import { requireJsonBody } from './requireJsonBody';
+import { assertName, routeParamKinds } from './service/names';
+import { parseInput } from './service/schemas';
+import { listVmsQuery, pickerQuery } from './schema/queries';
 import { VmMetrics } from './metrics/VmMetrics';
-import { VmOperations } from './service/VmOperations';
-import { ClusterReads } from './service/ClusterReads';
-import { VmService } from './service/VmService';
-import { VmWrites } from './service/VmWrites';
+import { VmServices } from './service/createVmServices';
 
-const listQuery = z.object({
-  entity: z.string().optional(),
-  kubernetesId: z.string().optional(),
-  cluster: z.string().optional(),
-  namespace: z.string().optional(),
-  labelSelector: z.string().optional(),
-  status: z.union([z.string(), z.array(z.string())]).optional().transform(v => (v === undefined ? undefined : ([] as string[]).concat(v).flatMap(s => s.split(',')))),
-  text: z.string().optional(),
-  sort: z.enum(['name', 'namespace', 'cluster', 'status', 'created']).optional(),
-  order: z.enum(['asc', 'desc']).optional(),
-  offset: z.coerce.number().int().min(0).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).optional(),
-});
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    throw new InputError(`Invalid ${what}: ${result.error.issues.map(i => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-  }
-  return result.data;
-}
-
-/** Maps HTTP to the VM service; nothing here talks to a cluster. */
+/** Maps HTTP to the VM services (src/service); nothing here talks to a cluster. */
 export function createRouter(options: {
   httpAuth: HttpAuthService;
-  vms: VmService;
-  writes: VmWrites;
-  reads: ClusterReads;
-  clusters: Map<string, ClusterCache>;
+  services: VmServices;
   metrics: VmMetrics;
-  operations: VmOperations;
+  /** Told of every authenticated request, before it is answered: who may receive VM signals. */
+  viewers?: { seen(credentials: BackstageCredentials): Promise<void> };
 }) {
-  const { httpAuth, vms, writes, reads, clusters, metrics, operations } = options;
+  const { httpAuth, metrics } = options;
+  const {
+    runner,
+    reads,
+    power,
+    createUpdate,
+    snapshots,
+    clonesAndSavedVmTemplates: clones,
+    disks,
+    networkInterfaces,
+    cpuMemory,
+    migration,
+    bulk,
+  } = options.services;
   const router = Router();
+  // a body the broker cannot read is refused, never treated as empty (a dry run would run for real)
+  router.use(requireJsonBody());
   router.use(express.json({ limit: '1mb' }));
-  const queryDryRun = (req: express.Request) => req.query.dryRun === 'true' || req.query.dryRun === 'All';
-  const vmRef = (req: express.Request) => ({ cluster: req.params.cluster, namespace: req.params.namespace, name: req.params.name });
-  const clusterCache = (name: string) => {
-    const cache = clusters.get(name);
-    if (!cache) throw new NotFoundError(`No cluster named ${name}`);
-    return cache;
+  // every name in a path is validated as the name it is before any route, permission check or cluster call
+  for (const [param, kind] of Object.entries(routeParamKinds)) {
+    router.param(param, (_req, _res, next, value) => {
+      try {
+        assertName(kind, value);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+  // the request is remembered under its credentials so audit events name the user who asked
+  const credentialsOf = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req);
+    runner.auditRequests.remember(credentials, req);
+    await options.viewers?.seen(credentials);
+    return credentials;
   };
-  const pickerQuery = z.object({ namespace: z.string().optional() });
+  const queryDryRun = (req: express.Request) =>
+    req.query.dryRun === 'true' || req.query.dryRun === 'All';
+  const vmRef = (req: express.Request) => ({
+    cluster: req.params.cluster,
+    namespace: req.params.namespace,
+    name: req.params.name,
+  });
 
   router.get('/clusters', async (req, res) => {
-    await httpAuth.credentials(req);
-    res.json({ items: [...clusters.values()].map(c => c.status()) });
+    const credentials = await credentialsOf(req);
+    res.json({ items: await reads.clusterStatuses(credentials) });
   });
 
   router.get('/clusters/:cluster/namespaces', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.json({ items: await writes.creatableNamespaces(req.params.cluster, credentials) });
+    const credentials = await credentialsOf(req);
+    res.json({
+      items: await reads.creatableNamespaces(req.params.cluster, credentials),
+    });
   });
 
   router.get('/clusters/:cluster/instancetypes', async (req, res) => {
-    await httpAuth.credentials(req);
-    const { namespace } = parse(pickerQuery, req.query, 'query');
-    const cache = clusterCache(req.params.cluster);
-    res.json({ items: await writes.clusterRead(cache.name, () => reads.instancetypes(cache, namespace)) });
+    await credentialsOf(req);
+    const { namespace } = parseInput(pickerQuery, req.query, 'query');
+    res.json({
+      items: await reads.instancetypes(req.params.cluster, namespace),
+    });
   });
 
   router.get('/clusters/:cluster/preferences', async (req, res) => {
-    await httpAuth.credentials(req);
-    const { namespace } = parse(pickerQuery, req.query, 'query');
-    const cache = clusterCache(req.params.cluster);
-    res.json({ items: await writes.clusterRead(cache.name, () => reads.preferences(cache, namespace)) });
+    await credentialsOf(req);
+    const { namespace } = parseInput(pickerQuery, req.query, 'query');
+    res.json({
+      items: await reads.preferences(req.params.cluster, namespace),
+    });
   });
 
   router.get('/clusters/:cluster/goldenimages', async (req, res) => {
-    await httpAuth.credentials(req);
-    const cache = clusterCache(req.params.cluster);
-    res.json({ items: await writes.clusterRead(cache.name, () => reads.goldenImages(cache)) });
+    await credentialsOf(req);
+    res.json({ items: await reads.goldenImages(req.params.cluster) });
   });
 
   router.get('/vms', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.json(await vms.list(parse(listQuery, req.query, 'query'), credentials));
+    const credentials = await credentialsOf(req);
+    res.json(
+      await reads.list(
+        parseInput(listVmsQuery, req.query, 'query'),
+        credentials,
+      ),
+    );
   });
 
   router.post('/vms', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(201).json(await writes.create(req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res.status(201).json(await createUpdate.create(req.body, credentials));
   });
 
   router.get('/vms/:cluster/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.json(await vms.get(req.params, credentials));
+    const credentials = await credentialsOf(req);
+    res.json(await reads.get(req.params, credentials));
   });
 
   router.put('/vms/:cluster/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.json(await writes.update(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res.json(await createUpdate.update(vmRef(req), req.body, credentials));
   });
 
   router.post('/vms/:cluster/:namespace/:name/snapshots', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(201).json(await writes.snapshot(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(201)
+      .json(await snapshots.snapshot(vmRef(req), req.body, credentials));
   });
 
-  router.delete('/vms/:cluster/:namespace/:name/snapshots/:snapshot', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await writes.deleteSnapshot(vmRef(req), req.params.snapshot, { dryRun: queryDryRun(req) }, credentials));
-  });
+  router.delete(
+    '/vms/:cluster/:namespace/:name/snapshots/:snapshot',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(202)
+        .json(
+          await snapshots.deleteSnapshot(
+            vmRef(req),
+            req.params.snapshot,
+            { dryRun: queryDryRun(req) },
+            credentials,
+          ),
+        );
+    },
+  );
 
   router.post('/vms/:cluster/:namespace/:name/restores', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(201).json(await writes.restore(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(201)
+      .json(await snapshots.restore(vmRef(req), req.body, credentials));
   });
 
   router.post('/vms/:cluster/:namespace/:name/clone', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(201).json(await writes.clone(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res.status(201).json(await clones.clone(vmRef(req), req.body, credentials));
   });
 
   router.post('/vms/:cluster/:namespace/:name/volumes', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await writes.addVolume(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(202)
+      .json(await disks.addVolume(vmRef(req), req.body, credentials));
   });
 
-  router.delete('/vms/:cluster/:namespace/:name/volumes/:volume', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await writes.removeVolume(vmRef(req), req.params.volume, { dryRun: queryDryRun(req) }, credentials));
-  });
+  router.delete(
+    '/vms/:cluster/:namespace/:name/volumes/:volume',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(202)
+        .json(
+          await disks.removeVolume(
+            vmRef(req),
+            req.params.volume,
+            { dryRun: queryDryRun(req) },
+            credentials,
+          ),
+        );
+    },
+  );
 
-  router.post('/vms/:cluster/:namespace/:name/cancelMigration', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await writes.cancelMigration(vmRef(req), req.body, credentials));
-  });
+  router.post(
+    '/vms/:cluster/:namespace/:name/cancelMigration',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(202)
+        .json(
+          await migration.cancelMigration(vmRef(req), req.body, credentials),
+        );
+    },
+  );
 
   router.get('/clusters/:cluster/templates', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.json({ items: await operations.listTemplates(req.params.cluster, credentials) });
+    const credentials = await credentialsOf(req);
+    res.json({
+      items: await clones.listSavedVmTemplates(req.params.cluster, credentials),
+    });
   });
 
-  router.post('/clusters/:cluster/templates/:namespace/:template/vms', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(201).json(await operations.createFromTemplate(req.params, req.body, credentials));
-  });
+  router.post(
+    '/clusters/:cluster/templates/:namespace/:template/vms',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(201)
+        .json(
+          await clones.createFromSavedVmTemplate(
+            req.params,
+            req.body,
+            credentials,
+          ),
+        );
+    },
+  );
 
   router.post('/clusters/:cluster/nodes/:node/evacuate', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await operations.evacuateNode(req.params.cluster, req.params.node, req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(202)
+      .json(
+        await migration.evacuateNode(
+          req.params.cluster,
+          req.params.node,
+          req.body,
+          credentials,
+        ),
+      );
   });
 
   router.post('/vms/bulk', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.json(await operations.bulk(req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res.json(await bulk.bulk(req.body, credentials));
   });
 
-  router.post('/vms/:cluster/:namespace/:name/disks/:volume/resize', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await operations.resizeDisk(vmRef(req), req.params.volume, req.body, credentials));
-  });
+  router.post(
+    '/vms/:cluster/:namespace/:name/disks/:volume/resize',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(202)
+        .json(
+          await disks.resizeDisk(
+            vmRef(req),
+            req.params.volume,
+            req.body,
+            credentials,
+          ),
+        );
+    },
+  );
 
   router.post('/vms/:cluster/:namespace/:name/interfaces', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await operations.addInterface(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(202)
+      .json(
+        await networkInterfaces.addInterface(vmRef(req), req.body, credentials),
+      );
   });
 
-  router.delete('/vms/:cluster/:namespace/:name/interfaces/:interface', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await operations.removeInterface(vmRef(req), req.params.interface, { dryRun: queryDryRun(req) }, credentials));
-  });
+  router.delete(
+    '/vms/:cluster/:namespace/:name/interfaces/:interface',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(202)
+        .json(
+          await networkInterfaces.removeInterface(
+            vmRef(req),
+            req.params.interface,
+            { dryRun: queryDryRun(req) },
+            credentials,
+          ),
+        );
+    },
+  );
 
   router.patch('/vms/:cluster/:namespace/:name/resources', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(202).json(await operations.hotplugResources(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(202)
+      .json(
+        await cpuMemory.hotplugResources(vmRef(req), req.body, credentials),
+      );
   });
 
   router.post('/vms/:cluster/:namespace/:name/template', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    res.status(201).json(await operations.saveAsTemplate(vmRef(req), req.body, credentials));
+    const credentials = await credentialsOf(req);
+    res
+      .status(201)
+      .json(
+        await clones.saveAsSavedVmTemplate(vmRef(req), req.body, credentials),
+      );
   });
 
   router.get('/vms/:cluster/:namespace/:name/metrics', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await credentialsOf(req);
     res.json(await metrics.get(vmRef(req), req.query, credentials));
   });
 
-  // one request, no body of its own: start, stop, forceStop, restart, pause, unpause, migrate
+  // one request, no body of its own: start, stop, forceStop, restart, softReboot, pause, unpause, migrate
   router.post('/vms/:cluster/:namespace/:name/:action', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await credentialsOf(req);
     const action = req.params.action as VmAction;
     if (!vmActions.includes(action)) {
-      throw new InputError(`Unknown action ${action}; one of ${vmActions.join(', ')}`);
+      throw new InputError(
+        `Unknown action ${action}; one of ${vmActions.join(', ')}`,
+      );
     }
     // authorization comes first, inside the service, before the body is looked at
-    const { dryRun } = await vms.act(vmRef(req), action, req.body, credentials);
+    const { dryRun } = await power.act(
+      vmRef(req),
+      action,
+      req.body,
+      credentials,
+    );
     res.status(202).json({ accepted: true, action, dryRun });
   });
 
   router.delete('/vms/:cluster/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await credentialsOf(req);
     const dryRun = queryDryRun(req);
-    await vms.delete(vmRef(req), { dryRun }, credentials);
+    await power.delete(vmRef(req), { dryRun }, credentials);
     res.status(202).json({ accepted: true, dryRun });
   });
 

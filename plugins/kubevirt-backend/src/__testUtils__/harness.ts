@@ -1,15 +1,33 @@
-import { createServiceFactory, ServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createServiceFactory,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { Simulator } from '@internal/kubevirt-simulator';
+import { Simulator } from '@kubevirt-backstage/kubevirt-simulator';
 import request from 'supertest';
-import { ClusterClient } from '../clusters/ClusterClient';
+import { RawPathClient } from '../bench/RawPathClient';
 import { kubevirtPlugin } from '../plugin';
 
+export { RawPathClient };
+
 export const entities = [
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'payments-api', namespace: 'default', annotations: { 'backstage.io/kubernetes-id': 'payments-api' } }, spec: { owner: 'group:default/team-payments', type: 'service', lifecycle: 'production' } },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'payments-api',
+      namespace: 'default',
+      annotations: { 'backstage.io/kubernetes-id': 'payments-api' },
+    },
+    spec: {
+      owner: 'group:default/team-payments',
+      type: 'service',
+      lifecycle: 'production',
+    },
+  },
 ];
 
 export const clusterConfig = (name: string, sim: Simulator) => ({
@@ -22,9 +40,19 @@ export const clusterConfig = (name: string, sim: Simulator) => ({
 
 /** The simulator as an admin sees it: to check what reached the cluster, bypassing the broker. */
 export const adminClient = (sim: Simulator) =>
-  new ClusterClient({ name: 'admin', url: sim.url, serviceAccountToken: sim.tokens.admin, caData: Buffer.from(sim.caCert).toString('base64'), skipTLSVerify: false });
+  new RawPathClient({
+    name: 'admin',
+    url: sim.url,
+    serviceAccountToken: sim.tokens.admin,
+    caData: Buffer.from(sim.caCert).toString('base64'),
+    skipTLSVerify: false,
+  });
 
-export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -33,14 +61,24 @@ export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boole
   }
 }
 
-export type AuditRecord = { eventId: string; outcome: 'success' | 'fail'; meta: Record<string, unknown> };
+export type AuditRecord = {
+  eventId: string;
+  outcome: 'success' | 'fail';
+  meta: Record<string, unknown>;
+};
 
 /** Starts the broker in a real backend against the given clusters, recording audit events. */
 export function brokerHarness() {
   const auditEvents: AuditRecord[] = [];
   const published = jest.fn(async (_: unknown) => {});
   const auditor = mockServices.auditor.mock({
-    createEvent: async ({ eventId, meta }: { eventId: string; meta?: Record<string, unknown> }) => ({
+    createEvent: async ({
+      eventId,
+      meta,
+    }: {
+      eventId: string;
+      meta?: Record<string, unknown>;
+    }) => ({
       success: async () => {
         auditEvents.push({ eventId, outcome: 'success', meta: meta ?? {} });
       },
@@ -52,7 +90,9 @@ export function brokerHarness() {
 
   const start = async (
     clusters: Record<string, Simulator>,
-    permissions: ServiceFactory = mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+    permissions: ServiceFactory = mockServices.permissions.factory({
+      result: AuthorizeResult.ALLOW,
+    }),
     extraConfig: Record<string, unknown> = {},
   ) => {
     const backend = await startTestBackend({
@@ -61,13 +101,32 @@ export function brokerHarness() {
         permissions,
         auditor.factory,
         catalogServiceMock.factory({ entities }),
-        createServiceFactory({ service: signalsServiceRef, deps: {}, factory: () => ({ publish: published }) }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({ publish: published }),
+        }),
         mockServices.rootConfig.factory({
-          data: { kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: Object.entries(clusters).map(([n, s]) => clusterConfig(n, s)) }] }, ...extraConfig },
+          data: {
+            kubernetes: {
+              clusterLocatorMethods: [
+                {
+                  type: 'config',
+                  clusters: Object.entries(clusters).map(([n, s]) =>
+                    clusterConfig(n, s),
+                  ),
+                },
+              ],
+            },
+            ...extraConfig,
+          },
         }),
       ],
     });
-    await eventually(() => request(backend.server).get('/api/kubevirt/clusters'), r => r.body.items?.every((c: any) => c.state === 'synced'));
+    await eventually(
+      () => request(backend.server).get('/api/kubevirt/clusters'),
+      r => r.body.items?.every((c: any) => c.state === 'synced'),
+    );
     return backend;
   };
   return { start, auditEvents, published };

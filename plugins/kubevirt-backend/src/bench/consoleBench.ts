@@ -1,12 +1,19 @@
 /* eslint-disable no-console */
 /* eslint-disable @backstage/no-undeclared-imports -- a script run by `yarn bench:console`, never part of the plugin's build: its imports are devDependencies */
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { startSimulator } from '@internal/kubevirt-simulator';
-import { VM_CONSOLE_PROTOCOL, VM_CONSOLE_TOKEN_PROTOCOL_PREFIX } from '@internal/plugin-kubevirt-common';
+import { startSimulator } from '@kubevirt-backstage/kubevirt-simulator';
+import {
+  VM_CONSOLE_PROTOCOL,
+  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { PrometheusClient } from '../metrics/PrometheusClient';
@@ -17,10 +24,18 @@ import { kubevirtPlugin } from '../plugin';
  * echo and a full VNC frame, each directly against the simulator and through
  * the broker; metrics route latency against a direct Prometheus query. The
  * simulator runs in this process (it shares the CPU; figures are upper bounds).
- * Run: yarn workspace @internal/plugin-kubevirt-backend bench:console
+ * Run: yarn workspace @kubevirt-backstage/plugin-kubevirt-backend bench:console
  */
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const row = (name: string, xs: number[]) => console.log(`${name.padEnd(46)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(2).padStart(7)} ms  p99 ${pct(xs, 99).toFixed(2).padStart(7)} ms`);
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[
+    Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))
+  ];
+const row = (name: string, xs: number[]) =>
+  console.log(
+    `${name.padEnd(46)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50)
+      .toFixed(2)
+      .padStart(7)} ms  p99 ${pct(xs, 99).toFixed(2).padStart(7)} ms`,
+  );
 
 interface Conn {
   ws: WebSocket;
@@ -30,7 +45,11 @@ interface Conn {
   next: () => Promise<string>;
 }
 
-function connect(url: string, protocols: string[], options: object): Promise<Conn> {
+function connect(
+  url: string,
+  protocols: string[],
+  options: object,
+): Promise<Conn> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, options);
     let total = 0;
@@ -52,7 +71,8 @@ function connect(url: string, protocols: string[], options: object): Promise<Con
       resolve({
         ws,
         received: () => total,
-        waitFor: n => new Promise(done => (total >= n ? done() : (waiter = { n, done }))),
+        waitFor: n =>
+          new Promise(done => (total >= n ? done() : (waiter = { n, done }))),
         next: () => new Promise(done => (nextWaiter = done)),
       }),
     );
@@ -67,11 +87,37 @@ async function main() {
       kubevirtPlugin,
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
       catalogServiceMock.factory({ entities: [] }),
-      createServiceFactory({ service: signalsServiceRef, deps: {}, factory: () => ({ publish: async () => {} }) }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
       mockServices.rootConfig.factory({
         data: {
-          kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'east', url: sim.url, authProvider: 'serviceAccount', serviceAccountToken: sim.tokens.broker, caData: Buffer.from(sim.caCert).toString('base64') }] }] },
-          kubevirt: { prometheus: { east: { url: `${sim.url}/prometheus`, caData: Buffer.from(sim.caCert).toString('base64') } } },
+          kubernetes: {
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [
+                  {
+                    name: 'east',
+                    url: sim.url,
+                    authProvider: 'serviceAccount',
+                    serviceAccountToken: sim.tokens.broker,
+                    caData: Buffer.from(sim.caCert).toString('base64'),
+                  },
+                ],
+              },
+            ],
+          },
+          kubevirt: {
+            prometheus: {
+              east: {
+                url: `${sim.url}/prometheus`,
+                caData: Buffer.from(sim.caCert).toString('base64'),
+              },
+            },
+          },
         },
       }),
     ],
@@ -80,16 +126,32 @@ async function main() {
   const base = `http://127.0.0.1:${port}/api/kubevirt`;
   const auth = { Authorization: mockCredentials.user.header() };
   for (;;) {
-    const clusters = await (await fetch(`${base}/clusters`, { headers: auth })).json();
+    const clusters = await (
+      await fetch(`${base}/clusters`, { headers: auth })
+    ).json();
     if (clusters.items?.[0]?.state === 'synced') break;
     await new Promise(r => setTimeout(r, 50));
   }
 
   const token = Buffer.from(mockCredentials.user.token()).toString('base64url');
-  const sub = '/apis/subresources.kubevirt.io/v1/namespaces/payments/virtualmachineinstances/payments-db-0';
+  const sub =
+    '/apis/subresources.kubevirt.io/v1/namespaces/payments/virtualmachineinstances/payments-db-0';
   const targets = {
-    direct: (kind: string) => connect(`${sim.url.replace('https', 'wss')}${sub}/${kind}`, [VM_CONSOLE_PROTOCOL], { ca: sim.caCert, headers: { Authorization: `Bearer ${sim.tokens.admin}` } }),
-    proxy: (kind: string) => connect(`${base.replace('http', 'ws')}/vms/east/payments/payments-db-0/${kind}`, [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`], {}),
+    direct: (kind: string) =>
+      connect(
+        `${sim.url.replace('https', 'wss')}${sub}/${kind}`,
+        [VM_CONSOLE_PROTOCOL],
+        {
+          ca: sim.caCert,
+          headers: { Authorization: `Bearer ${sim.tokens.admin}` },
+        },
+      ),
+    proxy: (kind: string) =>
+      connect(
+        `${base.replace('http', 'ws')}/vms/east/payments/payments-db-0/${kind}`,
+        [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`],
+        {},
+      ),
   };
 
   for (const [name, open] of Object.entries(targets)) {
@@ -116,7 +178,10 @@ async function main() {
       c.ws.send(Buffer.from(key));
       const got = await echoed;
       echo.push(performance.now() - t0);
-      if (got !== expected) throw new Error(`echo ${JSON.stringify(got)} for ${JSON.stringify(key)}`);
+      if (got !== expected)
+        throw new Error(
+          `echo ${JSON.stringify(got)} for ${JSON.stringify(key)}`,
+        );
     }
     row(`keystroke echo (${name})`, echo);
     c.ws.close();
@@ -145,22 +210,38 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
-      const res = await fetch(`${base}/vms/east/payments/payments-db-0/metrics?range=${range}`, { headers: auth });
+      const res = await fetch(
+        `${base}/vms/east/payments/payments-db-0/metrics?range=${range}`,
+        { headers: auth },
+      );
       await res.json();
       times.push(performance.now() - t0);
     }
     row(`GET metrics?range=${range} (6 range queries)`, times);
   }
   // the same six queries straight to Prometheus, without the broker
-  const prom = new PrometheusClient({ cluster: 'east', url: `${sim.url}/prometheus`, caData: Buffer.from(sim.caCert).toString('base64'), skipTLSVerify: false });
+  const prom = new PrometheusClient({
+    cluster: 'east',
+    url: `${sim.url}/prometheus`,
+    caData: Buffer.from(sim.caCert).toString('base64'),
+    skipTLSVerify: false,
+  });
   const direct: number[] = [];
   const sel = 'namespace="payments",name="payments-db-0"';
-  const queries = ['vcpu_seconds_total', 'network_receive_bytes_total', 'network_transmit_bytes_total', 'storage_read_traffic_bytes_total', 'storage_write_traffic_bytes_total'].map(m => `sum(rate(kubevirt_vmi_${m}{${sel}}[120s]))`);
+  const queries = [
+    'vcpu_seconds_total',
+    'network_receive_bytes_total',
+    'network_transmit_bytes_total',
+    'storage_read_traffic_bytes_total',
+    'storage_write_traffic_bytes_total',
+  ].map(m => `sum(rate(kubevirt_vmi_${m}{${sel}}[120s]))`);
   queries.push(`sum(kubevirt_vmi_memory_used_bytes{${sel}})`);
   for (let i = 0; i < 200; i++) {
     const end = Math.floor(Date.now() / 1000 / 60) * 60;
     const t0 = performance.now();
-    await Promise.all(queries.map(q => prom.queryRange(q, end - 3600, end, 60)));
+    await Promise.all(
+      queries.map(q => prom.queryRange(q, end - 3600, end, 60)),
+    );
     direct.push(performance.now() - t0);
   }
   row('same 6 range queries, 1h, direct to Prometheus', direct);

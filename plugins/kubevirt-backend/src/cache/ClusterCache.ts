@@ -1,9 +1,18 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterStatus, KUBERNETES_ID_LABEL } from '@internal/plugin-kubevirt-common';
+import {
+  ClusterStatus,
+  KUBERNETES_ID_LABEL,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
+import { ApiPath, apiGroups, apiPath } from '../clusters/apiPath';
 import { ClusterClient } from '../clusters/ClusterClient';
 import { CacheChange, KubeObject, ResourceCache } from './ResourceCache';
 
-export type RelatedKind = 'VirtualMachineInstanceMigration' | 'VirtualMachineSnapshot' | 'VirtualMachineRestore' | 'DataVolume' | 'Pod';
+export type RelatedKind =
+  | 'VirtualMachineInstanceMigration'
+  | 'VirtualMachineSnapshot'
+  | 'VirtualMachineRestore'
+  | 'DataVolume'
+  | 'Pod';
 
 /**
  * A change of a VM or its instance. A change of something that belongs to a
@@ -18,27 +27,48 @@ export type ClusterChange = CacheChange & {
 };
 
 /** The index every VM-related cache has: `<namespace>/<vm name>`. */
-export const BY_VM = 'vm';
+const BY_VM = 'vm';
 
-const vmKey = (namespace: string | undefined, vm: string | undefined) => (vm ? `${namespace ?? ''}/${vm}` : undefined);
+const vmKey = (namespace: string | undefined, vm: string | undefined) =>
+  vm ? `${namespace ?? ''}/${vm}` : undefined;
 
 /** Where each related kind says which VM it belongs to. */
 const vmNameOf: Record<RelatedKind, (obj: KubeObject) => string | undefined> = {
   VirtualMachineInstanceMigration: o => o.spec?.vmiName,
-  VirtualMachineSnapshot: o => (o.spec?.source?.kind ?? 'VirtualMachine') === 'VirtualMachine' ? o.spec?.source?.name : undefined,
+  VirtualMachineSnapshot: o =>
+    (o.spec?.source?.kind ?? 'VirtualMachine') === 'VirtualMachine'
+      ? o.spec?.source?.name
+      : undefined,
   VirtualMachineRestore: o => o.spec?.target?.name,
   // DataVolumes are found by the name a volume names; the owner is a hint for templates
-  DataVolume: o => (o.metadata.ownerReferences as { kind: string; name: string }[] | undefined)?.find(r => r.kind === 'VirtualMachine')?.name,
+  DataVolume: o =>
+    (
+      o.metadata.ownerReferences as { kind: string; name: string }[] | undefined
+    )?.find(r => r.kind === 'VirtualMachine')?.name,
   Pod: o => o.metadata.labels?.['vm.kubevirt.io/name'],
 };
 
-const relatedPaths: Record<RelatedKind, string> = {
-  VirtualMachineInstanceMigration: '/apis/kubevirt.io/v1/virtualmachineinstancemigrations',
-  VirtualMachineSnapshot: '/apis/snapshot.kubevirt.io/v1beta1/virtualmachinesnapshots',
-  VirtualMachineRestore: '/apis/snapshot.kubevirt.io/v1beta1/virtualmachinerestores',
-  DataVolume: '/apis/cdi.kubevirt.io/v1beta1/datavolumes',
+const { core, kubevirt, snapshot, cdi } = apiGroups;
+
+const relatedPaths: Record<RelatedKind, ApiPath> = {
+  VirtualMachineInstanceMigration: apiPath({
+    ...kubevirt,
+    resource: 'virtualmachineinstancemigrations',
+  }),
+  VirtualMachineSnapshot: apiPath({
+    ...snapshot,
+    resource: 'virtualmachinesnapshots',
+  }),
+  VirtualMachineRestore: apiPath({
+    ...snapshot,
+    resource: 'virtualmachinerestores',
+  }),
+  DataVolume: apiPath({ ...cdi, resource: 'datavolumes' }),
   // only virt-launcher pods: a cluster's other pods are none of the broker's business
-  Pod: '/api/v1/pods?labelSelector=kubevirt.io%3Dvirt-launcher',
+  Pod: apiPath(
+    { ...core, resource: 'pods' },
+    { labelSelector: 'kubevirt.io=virt-launcher' },
+  ),
 };
 
 /** The watch caches of one cluster: its VMs, their instances and what belongs to them. */
@@ -57,8 +87,19 @@ export class ClusterCache {
     onChange: (change: ClusterChange) => void,
   ) {
     const cluster = client.cluster.name;
-    this.vms = new ResourceCache(client, '/apis/kubevirt.io/v1/virtualmachines', logger, c => onChange({ ...c, cluster, kind: 'VirtualMachine' }), [KUBERNETES_ID_LABEL]);
-    this.vmis = new ResourceCache(client, '/apis/kubevirt.io/v1/virtualmachineinstances', logger, c => onChange({ ...c, cluster, kind: 'VirtualMachineInstance' }));
+    this.vms = new ResourceCache(
+      client,
+      apiPath({ ...kubevirt, resource: 'virtualmachines' }),
+      logger,
+      c => onChange({ ...c, cluster, kind: 'VirtualMachine' }),
+      [KUBERNETES_ID_LABEL],
+    );
+    this.vmis = new ResourceCache(
+      client,
+      apiPath({ ...kubevirt, resource: 'virtualmachineinstances' }),
+      logger,
+      c => onChange({ ...c, cluster, kind: 'VirtualMachineInstance' }),
+    );
     const related = (kind: RelatedKind) => {
       const cache = new ResourceCache(
         client,
@@ -66,8 +107,20 @@ export class ClusterCache {
         logger,
         change => {
           const vmName = vmNameOf[kind](change.object);
-          const vm = vmName && this.vms.get(change.object.metadata.namespace, vmName);
-          if (vm) onChange({ type: 'MODIFIED', object: vm, cluster, kind: 'VirtualMachine', related: { kind, name: change.object.metadata.name, type: change.type } });
+          const vm =
+            vmName && this.vms.get(change.object.metadata.namespace, vmName);
+          if (vm)
+            onChange({
+              type: 'MODIFIED',
+              object: vm,
+              cluster,
+              kind: 'VirtualMachine',
+              related: {
+                kind,
+                name: change.object.metadata.name,
+                type: change.type,
+              },
+            });
         },
         [],
         undefined,
@@ -88,7 +141,15 @@ export class ClusterCache {
   }
 
   private get caches() {
-    return [this.vms, this.vmis, this.migrations, this.snapshots, this.restores, this.dataVolumes, this.launcherPods];
+    return [
+      this.vms,
+      this.vmis,
+      this.migrations,
+      this.snapshots,
+      this.restores,
+      this.dataVolumes,
+      this.launcherPods,
+    ];
   }
 
   /** What belongs to one VM in one of the related caches. */
@@ -112,7 +173,9 @@ export class ClusterCache {
    */
   status(): ClusterStatus {
     const caches = this.caches.filter(c => !c.notServed);
-    const notServed = this.caches.filter(c => c.notServed).map(c => c.kindPath.split('?')[0].split('/').pop()!);
+    const notServed = this.caches
+      .filter(c => c.notServed)
+      .map(c => c.kindPath.split('?')[0].split('/').pop()!);
     const synced = caches.every(c => c.synced);
     const stale = caches.map(c => c.staleSince).filter(Boolean) as Date[];
     let state: ClusterStatus['state'] = 'synced';
@@ -123,7 +186,13 @@ export class ClusterCache {
       name: this.name,
       title: this.client.cluster.title,
       state,
-      ...(stale.length ? { staleSince: new Date(Math.min(...stale.map(d => d.getTime()))).toISOString() } : {}),
+      ...(stale.length
+        ? {
+            staleSince: new Date(
+              Math.min(...stale.map(d => d.getTime())),
+            ).toISOString(),
+          }
+        : {}),
       ...(failing ? { error: failing.lastError } : {}),
       ...(notServed.length ? { unavailableKinds: notServed } : {}),
       ...(synced ? { vmCount: this.vms.size } : {}),

@@ -1,5 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterClient, KubernetesStatusError } from '../clusters/ClusterClient';
+import { ApiPath } from '../clusters/apiPath';
+import {
+  ClusterClient,
+  KubernetesStatusError,
+} from '../clusters/ClusterClient';
+import { statusErrorText } from '../clusters/httpJson';
 
 export type KubeObject = {
   metadata: {
@@ -13,12 +18,19 @@ export type KubeObject = {
   [key: string]: any;
 };
 
-export type CacheChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
+export type CacheChange = {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: KubeObject;
+};
 
 /** Extra indexes of a cache: name → the keys an object is found under (e.g. its VM's `<namespace>/<name>`). */
-export type CacheIndexers = Record<string, (obj: KubeObject) => string | undefined>;
+export type CacheIndexers = Record<
+  string,
+  (obj: KubeObject) => string | undefined
+>;
 
-const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+const key = (namespace: string | undefined, name: string) =>
+  `${namespace ?? ''}/${name}`;
 
 /** Label keys indexed on demand are capped, so queries cannot grow the cache's memory without bound. */
 const MAX_LABEL_INDEXES = 16;
@@ -55,7 +67,7 @@ export class ResourceCache {
 
   constructor(
     private readonly client: ClusterClient,
-    private readonly path: string,
+    private readonly path: ApiPath,
     private readonly logger: LoggerService,
     private readonly notify: (change: CacheChange) => void,
     indexedLabels: string[] = [],
@@ -102,7 +114,9 @@ export class ResourceCache {
   }
 
   inNamespace(namespace: string): KubeObject[] {
-    return [...(this.byNamespace.get(namespace) ?? [])].map(k => this.objects.get(k)!);
+    return [...(this.byNamespace.get(namespace) ?? [])].map(
+      k => this.objects.get(k)!,
+    );
   }
 
   /**
@@ -111,8 +125,13 @@ export class ResourceCache {
    * so a selector such as `app=x` costs what it matches, not the cache's size.
    */
   withLabel(label: string, value: string): KubeObject[] {
-    if (!this.indexedLabels.has(label) && this.indexedLabels.size >= MAX_LABEL_INDEXES) {
-      return [...this.objects.values()].filter(o => o.metadata.labels?.[label] === value);
+    if (
+      !this.indexedLabels.has(label) &&
+      this.indexedLabels.size >= MAX_LABEL_INDEXES
+    ) {
+      return [...this.objects.values()].filter(
+        o => o.metadata.labels?.[label] === value,
+      );
     }
     if (!this.indexedLabels.has(label)) {
       this.indexedLabels.add(label);
@@ -121,12 +140,16 @@ export class ResourceCache {
         if (v !== undefined) this.addTo(this.byLabel, `${label}=${v}`, k);
       }
     }
-    return [...(this.byLabel.get(`${label}=${value}`) ?? [])].map(k => this.objects.get(k)!);
+    return [...(this.byLabel.get(`${label}=${value}`) ?? [])].map(
+      k => this.objects.get(k)!,
+    );
   }
 
   /** Objects under one value of one of the extra indexes. */
   indexed(index: string, value: string): KubeObject[] {
-    return [...(this.byIndex.get(`${index}:${value}`) ?? [])].map(k => this.objects.get(k)!);
+    return [...(this.byIndex.get(`${index}:${value}`) ?? [])].map(
+      k => this.objects.get(k)!,
+    );
   }
 
   private addTo(map: Map<string, Set<string>>, idx: string, k: string) {
@@ -179,7 +202,10 @@ export class ResourceCache {
   private async list() {
     if (this.stopped) return;
     try {
-      const list = await this.client.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>('GET', this.path);
+      const list = await this.client.request<{
+        items: KubeObject[];
+        metadata: { resourceVersion: string };
+      }>('GET', this.path);
       // the first list tells nobody anything new: no one saw these objects before, so no one is notified
       // (100k "added" signals at startup would only flood the signals bus)
       const first = !this.synced;
@@ -187,7 +213,11 @@ export class ResourceCache {
       for (const item of list.items) {
         seen.add(key(item.metadata.namespace, item.metadata.name));
         const old = this.put(item);
-        if (!first && (!old || old.metadata.resourceVersion !== item.metadata.resourceVersion)) {
+        if (
+          !first &&
+          (!old ||
+            old.metadata.resourceVersion !== item.metadata.resourceVersion)
+        ) {
           this.onChange({ type: old ? 'MODIFIED' : 'ADDED', object: item });
         }
       }
@@ -201,7 +231,10 @@ export class ResourceCache {
       this.markHealthy();
       void this.watch();
     } catch (error) {
-      this.notServed = this.optional && error instanceof KubernetesStatusError && [403, 404].includes(error.statusCode);
+      this.notServed =
+        this.optional &&
+        error instanceof KubernetesStatusError &&
+        [403, 404].includes(error.statusCode);
       this.markFailed(error);
       this.retry(() => this.list());
     }
@@ -212,13 +245,18 @@ export class ResourceCache {
     try {
       this.cancelWatch = await this.client.watch(
         this.path,
-        { resourceVersion: this.resourceVersion ?? '', allowWatchBookmarks: 'true' },
+        {
+          resourceVersion: this.resourceVersion ?? '',
+          allowWatchBookmarks: 'true',
+        },
         {
           onOpen: () => this.markHealthy(),
           onEvent: (type, obj) => {
-            if (obj?.metadata?.resourceVersion) this.resourceVersion = obj.metadata.resourceVersion;
+            if (obj?.metadata?.resourceVersion)
+              this.resourceVersion = obj.metadata.resourceVersion;
             if (type === 'DELETED') {
-              if (this.remove(obj)) this.onChange({ type: 'DELETED', object: obj });
+              if (this.remove(obj))
+                this.onChange({ type: 'DELETED', object: obj });
             } else if (type === 'ADDED' || type === 'MODIFIED') {
               this.put(obj);
               this.onChange({ type, object: obj });
@@ -227,7 +265,10 @@ export class ResourceCache {
           onDone: err => {
             this.cancelWatch = undefined;
             if (this.stopped) return;
-            if (err instanceof KubernetesStatusError && err.statusCode === 410) {
+            if (
+              err instanceof KubernetesStatusError &&
+              err.statusCode === 410
+            ) {
               // history no longer reaches back: start over from a fresh list
               this.resourceVersion = undefined;
               void this.list();
@@ -249,7 +290,10 @@ export class ResourceCache {
 
   private retry(fn: () => void) {
     if (this.stopped) return;
-    const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.failures, 10));
+    const delay = Math.min(
+      this.backoff.maxMs,
+      this.backoff.initialMs * 2 ** Math.min(this.failures, 10),
+    );
     this.retryTimer = setTimeout(fn, delay * (0.8 + Math.random() * 0.4));
   }
 
@@ -263,10 +307,15 @@ export class ResourceCache {
 
   private markFailed(error: unknown) {
     this.failures++;
-    const message = error instanceof KubernetesStatusError ? error.message : String((error as Error)?.message ?? error);
+    const message =
+      error instanceof KubernetesStatusError
+        ? statusErrorText(error)
+        : String((error as Error)?.message ?? error);
     if (!this.staleSince) {
       this.staleSince = new Date();
-      this.logger.warn(`Lost ${this.path} on cluster ${this.client.cluster.name}: ${message}`);
+      this.logger.warn(
+        `Lost ${this.path} on cluster ${this.client.cluster.name}: ${message}`,
+      );
     }
     this.lastError = message;
   }

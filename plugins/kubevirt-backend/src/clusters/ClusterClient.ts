@@ -2,24 +2,45 @@ import { KubeConfig } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { ClusterConfig } from './readClusters';
+import { ApiPath } from './apiPath';
+import { ClusterConfig } from './ClusterConfig';
+import { httpJson, UnreachableError } from './httpJson';
+import { currentActor } from './impersonation';
 
 /** The answer of a Kubernetes API call that did not succeed. */
 export class KubernetesStatusError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly status: { reason?: string; message?: string; details?: unknown } | undefined,
+    readonly status:
+      | { reason?: string; message?: string; details?: unknown }
+      | undefined,
     readonly cluster: string,
+    /** The user the call impersonated, when it did: a 403 is then the cluster refusing that user. */
+    readonly actingAs?: string,
   ) {
     super(status?.message ?? `HTTP ${statusCode}`);
   }
 }
 
-/** Talks to one cluster's API server: JSON requests and watches, with the cluster's token and CA. */
+/** The broker could not obtain its credentials for a cluster (a failing exec plugin, an unreadable token file...). */
+export class ClusterCredentialsError extends Error {
+  constructor(readonly cluster: string, provider: string, cause: unknown) {
+    super(
+      `cluster ${cluster}: the broker's credentials (${provider}) could not be obtained: ${
+        (cause as Error)?.message ?? cause
+      }`,
+    );
+  }
+}
+
+/** Talks to one cluster's API server: JSON requests and watches, with the cluster's credentials and CA. */
 export class ClusterClient {
   private config?: KubeConfig;
 
-  constructor(readonly cluster: ClusterConfig, private readonly timeoutMs = 10_000) {}
+  constructor(
+    readonly cluster: ClusterConfig,
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   /**
    * Built on first use, and again while a configured CA file is still missing:
@@ -29,12 +50,31 @@ export class ClusterClient {
   get kubeConfig(): KubeConfig {
     if (this.config) return this.config;
     const { cluster } = this;
+    if (cluster.auth?.kubeConfig)
+      return (this.config = cluster.auth.kubeConfig);
     const caFileReady = !!cluster.caFile && fs.existsSync(cluster.caFile);
-    const caData = cluster.caData ?? (caFileReady ? Buffer.from(fs.readFileSync(cluster.caFile!)).toString('base64') : undefined);
+    const caData =
+      cluster.caData ??
+      (caFileReady
+        ? Buffer.from(fs.readFileSync(cluster.caFile!)).toString('base64')
+        : undefined);
     const kc = new KubeConfig();
     kc.loadFromOptions({
-      clusters: [{ name: cluster.name, server: cluster.url, skipTLSVerify: cluster.skipTLSVerify, caData }],
-      users: [{ name: 'broker', token: cluster.serviceAccountToken }],
+      clusters: [
+        {
+          name: cluster.name,
+          server: cluster.url,
+          skipTLSVerify: cluster.skipTLSVerify,
+          caData,
+        },
+      ],
+      users: [
+        {
+          name: 'broker',
+          token: cluster.serviceAccountToken,
+          ...cluster.auth?.user,
+        },
+      ],
       contexts: [{ name: cluster.name, cluster: cluster.name, user: 'broker' }],
       currentContext: cluster.name,
     });
@@ -42,38 +82,60 @@ export class ClusterClient {
     return kc;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-    const url = new URL(path, this.cluster.url);
-    const options: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
-    await this.kubeConfig.applyToHTTPSOptions(options);
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    if (payload !== undefined) {
-      (options.headers as Record<string, string>)['Content-Type'] = contentType;
-      // Node frames a DELETE body neither with Content-Length nor chunked unless told: the API server then reads it as garbage (400)
-      (options.headers as Record<string, string>)['Content-Length'] = String(Buffer.byteLength(payload));
+  /**
+   * TLS and credentials for one request (client-node applies the kubeconfig,
+   * running exec plugins; a strategy's token is asked each time), and, for a
+   * call made for a user on a cluster with impersonation on, whom it acts as.
+   */
+  async requestOptions(
+    forUser = true,
+  ): Promise<{ options: https.RequestOptions; actingAs?: string }> {
+    const options: https.RequestOptions = { headers: {} };
+    const headers = options.headers as Record<string, string | string[]>;
+    const { auth } = this.cluster;
+    try {
+      await this.kubeConfig.applyToHTTPSOptions(options);
+      if (auth?.bearer) headers.Authorization = `Bearer ${await auth.bearer()}`;
+    } catch (error) {
+      throw new ClusterCredentialsError(
+        this.cluster.name,
+        auth?.provider ?? 'serviceAccount',
+        error,
+      );
     }
-    const transport = url.protocol === 'http:' ? http : https;
-    return new Promise<T>((resolve, reject) => {
-      const req = transport.request(url, { ...options, timeout: this.timeoutMs }, res => {
-        const chunks: Buffer[] = [];
-        res.on('data', c => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: any;
-          try {
-            json = text ? JSON.parse(text) : undefined;
-          } catch {
-            json = { message: text };
-          }
-          if ((res.statusCode ?? 500) >= 400) {
-            reject(new KubernetesStatusError(res.statusCode ?? 500, json, this.cluster.name));
-          } else resolve(json as T);
-        });
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer from cluster ${this.cluster.name} within ${this.timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(payload);
+    const actor =
+      forUser && this.cluster.impersonate ? currentActor() : undefined;
+    const who = actor && (await actor());
+    if (!who) return { options };
+    headers['Impersonate-User'] = who.user;
+    if (who.groups.length) headers['Impersonate-Group'] = who.groups;
+    return { options, actingAs: who.user };
+  }
+
+  async request<T = any>(
+    method: string,
+    path: ApiPath,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
+    const { options, actingAs } = await this.requestOptions();
+    const res = await httpJson({
+      url: new URL(path, this.cluster.url),
+      method,
+      options,
+      body,
+      contentType,
+      timeoutMs: this.timeoutMs,
+      target: `cluster ${this.cluster.name}`,
     });
+    if (res.statusCode >= 400)
+      throw new KubernetesStatusError(
+        res.statusCode,
+        res.json,
+        this.cluster.name,
+        actingAs,
+      );
+    return res.json as T;
   }
 
   /**
@@ -82,14 +144,20 @@ export class ClusterClient {
    * (a timeout), with a KubernetesStatusError for 410 Gone and other refusals.
    */
   async watch(
-    path: string,
+    path: ApiPath,
     query: Record<string, string>,
-    handlers: { onOpen(): void; onEvent(type: string, obj: any): void; onDone(err?: unknown): void },
+    handlers: {
+      onOpen(): void;
+      onEvent(type: string, obj: any): void;
+      onDone(err?: unknown): void;
+    },
   ): Promise<() => void> {
     const url = new URL(path, this.cluster.url);
-    for (const [k, v] of Object.entries({ ...query, watch: 'true' })) url.searchParams.set(k, v);
-    const options: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-    await this.kubeConfig.applyToHTTPSOptions(options);
+    for (const [k, v] of Object.entries({ ...query, watch: 'true' }))
+      url.searchParams.set(k, v);
+    const { options } = await this.requestOptions(false);
+    options.method = 'GET';
+    (options.headers as Record<string, string>).Accept = 'application/json';
     const transport = url.protocol === 'http:' ? http : https;
     let finished = false;
     const done = (err?: unknown) => {
@@ -111,7 +179,13 @@ export class ClusterClient {
           } catch {
             status = { message: text };
           }
-          done(new KubernetesStatusError(res.statusCode ?? 500, status, this.cluster.name));
+          done(
+            new KubernetesStatusError(
+              res.statusCode ?? 500,
+              status,
+              this.cluster.name,
+            ),
+          );
         });
         return;
       }
@@ -128,7 +202,13 @@ export class ClusterClient {
             try {
               const event = JSON.parse(line);
               if (event.type === 'ERROR' && event.object?.code) {
-                done(new KubernetesStatusError(event.object.code, event.object, this.cluster.name));
+                done(
+                  new KubernetesStatusError(
+                    event.object.code,
+                    event.object,
+                    this.cluster.name,
+                  ),
+                );
                 req.destroy();
                 return;
               }
@@ -146,7 +226,9 @@ export class ClusterClient {
       res.on('error', done);
       res.on('aborted', () => done(new Error('watch connection aborted')));
     });
-    req.on('error', done);
+    req.on('error', e =>
+      done(new UnreachableError(`cluster ${this.cluster.name}`, e)),
+    );
     req.end();
     return () => {
       finished = true;

@@ -1,7 +1,13 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Simulator, startSimulator } from '@internal/kubevirt-simulator';
-import { VM_CONSOLE_PROTOCOL, VM_CONSOLE_TOKEN_PROTOCOL_PREFIX } from '@internal/plugin-kubevirt-common';
+import {
+  Simulator,
+  startSimulator,
+} from '@kubevirt-backstage/kubevirt-simulator';
+import {
+  VM_CONSOLE_PROTOCOL,
+  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { WebSocket } from 'ws';
@@ -14,22 +20,41 @@ const SUB = '/apis/subresources.kubevirt.io/v1/namespaces';
 /** A user's browser: the Backstage token travels as a subprotocol, as the UI sends it. */
 function open(server: Server, path: string, user = 'user:default/jane') {
   const { port } = server.address() as { port: number };
-  const token = Buffer.from(mockCredentials.user.token(user), 'utf8').toString('base64url');
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/kubevirt${path}`, [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`]);
+  const token = Buffer.from(mockCredentials.user.token(user), 'utf8').toString(
+    'base64url',
+  );
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/kubevirt${path}`, [
+    VM_CONSOLE_PROTOCOL,
+    `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`,
+  ]);
   let received = Buffer.alloc(0);
   const waiters = new Set<() => void>();
   ws.on('message', (data: Buffer) => {
     received = Buffer.concat([received, data]);
     for (const w of [...waiters]) w();
   });
-  const closed = new Promise<{ code: number; reason: string }>(resolve => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>(resolve =>
+    ws.on('close', (code, reason) =>
+      resolve({ code, reason: reason.toString() }),
+    ),
+  );
   const opened = new Promise<void>((resolve, reject) => {
     ws.on('open', () => resolve());
     ws.on('error', reject);
   });
   const waitFor = (predicate: (bytes: Buffer) => boolean, what: string) =>
     new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(received.toString('latin1'))}`)), 8000);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timed out waiting for ${what}; got ${JSON.stringify(
+                received.toString('latin1'),
+              )}`,
+            ),
+          ),
+        8000,
+      );
       const check = () => {
         if (predicate(received)) {
           clearTimeout(timer);
@@ -46,7 +71,11 @@ function open(server: Server, path: string, user = 'user:default/jane') {
     closed,
     text: () => received.toString('utf8'),
     bytes: () => received,
-    waitForText: (text: string, from = 0) => waitFor(b => b.toString('utf8').indexOf(text, from) >= 0, JSON.stringify(text)).then(b => b.toString('utf8').slice(from)),
+    waitForText: (text: string, from = 0) =>
+      waitFor(
+        b => b.toString('utf8').indexOf(text, from) >= 0,
+        JSON.stringify(text),
+      ).then(b => b.toString('utf8').slice(from)),
     waitForBytes: (n: number) => waitFor(b => b.length >= n, `${n} bytes`),
     consume: (n: number) => {
       const head = received.subarray(0, n);
@@ -63,10 +92,18 @@ describe('console websocket proxy', () => {
   // jane may use consoles; viewer may only read
   const permissions = mockServices.permissions.mock({
     authorize: async (requests: any[], options: any) => {
-      const user = (options.credentials.principal as { userEntityRef?: string }).userEntityRef;
-      return requests.map(r => ({ result: user === 'user:default/viewer' && r.permission.name === 'kubevirt.vm.console' ? AuthorizeResult.DENY : AuthorizeResult.ALLOW }));
+      const user = (options.credentials.principal as { userEntityRef?: string })
+        .userEntityRef;
+      return requests.map(r => ({
+        result:
+          user === 'user:default/viewer' &&
+          r.permission.name === 'kubevirt.vm.console'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      }));
     },
-    authorizeConditional: async (requests: any[]) => requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    authorizeConditional: async (requests: any[]) =>
+      requests.map(() => ({ result: AuthorizeResult.ALLOW })),
   });
 
   let server: Server;
@@ -81,28 +118,106 @@ describe('console websocket proxy', () => {
 
   it('refuses a user without the console permission before anything reaches the cluster', async () => {
     // an admin's direct session: a second connection to the same console would replace it
-    const direct = new WebSocket(`${sim.url.replace('https', 'wss')}${SUB}/payments/virtualmachineinstances/payments-db-1/console`, [VM_CONSOLE_PROTOCOL], {
-      ca: sim.caCert,
-      headers: { Authorization: `Bearer ${sim.tokens.admin}` },
-    });
+    const direct = new WebSocket(
+      `${sim.url.replace(
+        'https',
+        'wss',
+      )}${SUB}/payments/virtualmachineinstances/payments-db-1/console`,
+      [VM_CONSOLE_PROTOCOL],
+      {
+        ca: sim.caCert,
+        headers: { Authorization: `Bearer ${sim.tokens.admin}` },
+      },
+    );
     await new Promise(resolve => direct.once('open', resolve));
     let directClosed = false;
     direct.on('close', () => {
       directClosed = true;
     });
 
-    const denied = open(server, '/vms/east/payments/payments-db-1/console', 'user:default/viewer');
-    expect(await denied.closed).toEqual({ code: 4403, reason: 'You may not console virtual machine payments/payments-db-1 on cluster east' });
+    const denied = open(
+      server,
+      '/vms/east/payments/payments-db-1/console',
+      'user:default/viewer',
+    );
+    expect(await denied.closed).toEqual({
+      code: 4403,
+      reason:
+        'You may not console virtual machine payments/payments-db-1 on cluster east',
+    });
     await new Promise(r => setTimeout(r, 200));
     expect(directClosed).toBe(false);
-    expect(auditEvents.find(e => e.eventId === 'vm-console-open' && e.outcome === 'fail')).toMatchObject({ meta: { actor: 'user:default/viewer', name: 'payments-db-1', console: 'console' } });
+    expect(
+      auditEvents.find(
+        e => e.eventId === 'vm-console-open' && e.outcome === 'fail',
+      ),
+    ).toMatchObject({
+      meta: {
+        actor: 'user:default/viewer',
+        name: 'payments-db-1',
+        console: 'console',
+      },
+    });
     direct.close();
+  });
+
+  it('refuses names that are not Kubernetes names (400) before any permission check or cluster connection', async () => {
+    // (an encoded dot segment cannot be sent: the client's URL parser folds %2E%2E before the request leaves)
+    const hostile = [
+      'payments-db-1%2Fconsole%3Fx%3D',
+      'x%23y',
+      'x%00y',
+      'p%D0%B0yments-db-0',
+      '..%2F..%2Fapi',
+      'a'.repeat(254),
+      '%E0%A4%A',
+    ];
+    sim.clearReceived();
+    const before = auditEvents.length;
+    for (const name of hostile) {
+      for (const path of [
+        `/vms/east/payments/${name}/console`,
+        `/vms/east/${name}/payments-db-0/vnc`,
+        `/vms/${name}/payments/payments-db-0/console`,
+      ]) {
+        const session = open(server, path);
+        const { code, reason } = await Promise.race([
+          session.closed,
+          new Promise<{ code: number; reason: string }>(r =>
+            setTimeout(() => r({ code: 0, reason: 'no answer' }), 5000),
+          ),
+        ]);
+        expect({
+          path,
+          code,
+          invalid: /^Invalid request/.test(reason),
+        }).toEqual({ path, code: 4400, invalid: true });
+      }
+    }
+    expect(sim.received().filter(r => !/[?&]watch=true/.test(r.url))).toEqual(
+      [],
+    );
+    // nothing was authorized, so nothing was opened or refused for a role
+    expect(
+      auditEvents
+        .slice(before)
+        .filter(
+          e =>
+            e.eventId.startsWith('vm-console') ||
+            e.eventId.startsWith('vm-vnc'),
+        ),
+    ).toEqual([]);
   });
 
   it('refuses a connection without a Backstage token with 401', async () => {
     const { port } = server.address() as { port: number };
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/kubevirt/vms/east/payments/payments-db-0/console`, [VM_CONSOLE_PROTOCOL]);
-    const status = await new Promise<number>(resolve => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!)));
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${port}/api/kubevirt/vms/east/payments/payments-db-0/console`,
+      [VM_CONSOLE_PROTOCOL],
+    );
+    const status = await new Promise<number>(resolve =>
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!)),
+    );
     expect(status).toBe(401);
   });
 
@@ -119,21 +234,52 @@ describe('console websocket proxy', () => {
     const from = term.text().length;
     term.type('hostname\r');
     expect(await term.waitForText('$ ', from)).toContain('payments-db-0');
-    expect(auditEvents.find(e => e.eventId === 'vm-console-open' && e.outcome === 'success')).toMatchObject({ meta: { actor: 'user:default/jane', cluster: 'east', namespace: 'payments', name: 'payments-db-0' } });
+    expect(
+      auditEvents.find(
+        e => e.eventId === 'vm-console-open' && e.outcome === 'success',
+      ),
+    ).toMatchObject({
+      meta: {
+        actor: 'user:default/jane',
+        cluster: 'east',
+        namespace: 'payments',
+        name: 'payments-db-0',
+      },
+    });
     term.ws.close();
-    const closeEvent = await eventually(async () => auditEvents.find(e => e.eventId === 'vm-console-close'), e => !!e);
-    expect(closeEvent).toMatchObject({ outcome: 'success', meta: { closedBy: 'browser', name: 'payments-db-0' } });
-    expect((closeEvent!.meta.toVm as number) > 0 && (closeEvent!.meta.fromVm as number) > 0).toBe(true);
+    const closeEvent = await eventually(
+      async () => auditEvents.find(e => e.eventId === 'vm-console-close'),
+      e => !!e,
+    );
+    expect(closeEvent).toMatchObject({
+      outcome: 'success',
+      meta: { closedBy: 'browser', name: 'payments-db-0' },
+    });
+    expect(
+      (closeEvent!.meta.toVm as number) > 0 &&
+        (closeEvent!.meta.fromVm as number) > 0,
+    ).toBe(true);
   });
 
   it('closes the browser side when the VM stops', async () => {
     const term = open(server, '/vms/east/orders/orders-worker-1/console');
     await term.opened;
-    await request(server).post('/api/kubevirt/vms/east/orders/orders-worker-1/stop').send({}).expect(202);
+    await request(server)
+      .post('/api/kubevirt/vms/east/orders/orders-worker-1/stop')
+      .send({})
+      .expect(202);
     const closed = await term.closed;
     expect(closed.code).toBe(1000);
     expect(closed.reason).toBe('VMI stopped');
-    const closeEvent = await eventually(async () => auditEvents.find(e => e.eventId === 'vm-console-close' && e.meta.name === 'orders-worker-1'), e => !!e);
+    const closeEvent = await eventually(
+      async () =>
+        auditEvents.find(
+          e =>
+            e.eventId === 'vm-console-close' &&
+            e.meta.name === 'orders-worker-1',
+        ),
+      e => !!e,
+    );
     expect(closeEvent?.meta.closedBy).toBe('cluster');
   });
 
@@ -145,22 +291,41 @@ describe('console websocket proxy', () => {
   });
 
   it('drops a browser that stops answering keep-alive pings, and its cluster session with it', async () => {
-    const quick = await start({ east: sim }, permissions.factory, { kubevirt: { console: { keepAliveSeconds: 0.2 } } });
+    const quick = await start({ east: sim }, permissions.factory, {
+      kubevirt: { console: { keepAliveSeconds: 0.2 } },
+    });
     const { port } = quick.server.address() as { port: number };
-    const token = Buffer.from(mockCredentials.user.token('user:default/jane'), 'utf8').toString('base64url');
+    const token = Buffer.from(
+      mockCredentials.user.token('user:default/jane'),
+      'utf8',
+    ).toString('base64url');
     // a client that never answers pings, like a laptop that went to sleep
-    const silent = new WebSocket(`ws://127.0.0.1:${port}/api/kubevirt/vms/east/platform/bastion/console`, [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`], { autoPong: false } as any);
+    const silent = new WebSocket(
+      `ws://127.0.0.1:${port}/api/kubevirt/vms/east/platform/bastion/console`,
+      [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`],
+      { autoPong: false } as any,
+    );
     await new Promise(resolve => silent.once('open', resolve));
-    const closed = await new Promise<number>(resolve => silent.once('close', code => resolve(code)));
+    const closed = await new Promise<number>(resolve =>
+      silent.once('close', code => resolve(code)),
+    );
     expect(closed).toBe(1006);
-    const closeEvent = await eventually(async () => auditEvents.find(e => e.eventId === 'vm-console-close' && e.meta.name === 'bastion'), e => !!e);
+    const closeEvent = await eventually(
+      async () =>
+        auditEvents.find(
+          e => e.eventId === 'vm-console-close' && e.meta.name === 'bastion',
+        ),
+      e => !!e,
+    );
     expect(closeEvent?.meta.closedBy).toBe('broker');
   });
 
   it('completes the RFB handshake through the proxy and gets the screen and a key round-trip', async () => {
     const vnc = open(server, '/vms/east/data/search-indexer-0/vnc');
     await vnc.opened;
-    expect((await vnc.waitForBytes(12)).subarray(0, 12).toString('latin1')).toBe('RFB 003.008\n');
+    expect(
+      (await vnc.waitForBytes(12)).subarray(0, 12).toString('latin1'),
+    ).toBe('RFB 003.008\n');
     vnc.consume(12);
     vnc.ws.send(Buffer.from('RFB 003.008\n', 'latin1'));
     // security types: [count=1, None=1]
@@ -173,8 +338,12 @@ describe('console websocket proxy', () => {
     const init = await vnc.waitForBytes(24);
     const nameLength = init.readUInt32BE(20);
     const serverInit = await vnc.waitForBytes(24 + nameLength);
-    expect([serverInit.readUInt16BE(0), serverInit.readUInt16BE(2)]).toEqual([800, 600]);
-    expect(serverInit.subarray(24, 24 + nameLength).toString('utf8')).toBe('search-indexer-0');
+    expect([serverInit.readUInt16BE(0), serverInit.readUInt16BE(2)]).toEqual([
+      800, 600,
+    ]);
+    expect(serverInit.subarray(24, 24 + nameLength).toString('utf8')).toBe(
+      'search-indexer-0',
+    );
     vnc.consume(24 + nameLength);
 
     // full update request: a Raw rectangle of the whole screen at 4 bytes per pixel

@@ -12,7 +12,9 @@ export interface PrometheusConfig {
 }
 
 /** `kubevirt.prometheus.<cluster>`: one entry per cluster that has metrics. */
-export function readPrometheusConfig(config: Config): Map<string, PrometheusConfig> {
+export function readPrometheusConfig(
+  config: Config,
+): Map<string, PrometheusConfig> {
   const section = config.getOptionalConfig('kubevirt.prometheus');
   const result = new Map<string, PrometheusConfig>();
   for (const cluster of section?.keys() ?? []) {

@@ -1,8 +1,9 @@
+import { InputError } from '@backstage/errors';
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { KUBERNETES_ID_LABEL } from '@internal/plugin-kubevirt-common';
+import { KUBERNETES_ID_LABEL } from '@kubevirt-backstage/plugin-kubevirt-common';
 
 const ANNOTATION = `metadata.annotations.${KUBERNETES_ID_LABEL}`;
 
@@ -26,13 +27,23 @@ export class OwnershipIndex {
 
   async ownersOf(kubernetesId: string | undefined): Promise<string[]> {
     await this.fresh();
-    if (kubernetesId && !this.owners.has(kubernetesId)) await this.fresh(this.missRefreshMs);
+    if (kubernetesId && !this.owners.has(kubernetesId))
+      await this.fresh(this.missRefreshMs);
     return kubernetesId ? this.owners.get(kubernetesId) ?? [] : [];
   }
 
   /** The kubernetes-id an entity's VMs carry: its annotation, as the Kubernetes plugin reads it. */
   async kubernetesIdOf(entityRef: string): Promise<string | undefined> {
-    const ref = stringifyEntityRef(parseEntityRef(entityRef));
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(entityRef));
+    } catch (error) {
+      throw new InputError(
+        `Invalid entity ref ${JSON.stringify(entityRef)}: ${
+          (error as Error).message
+        }; use kind:namespace/name, e.g. component:default/payments-api`,
+      );
+    }
     await this.fresh();
     if (!this.entityIds.has(ref)) await this.fresh(this.missRefreshMs);
     return this.entityIds.get(ref);
@@ -60,7 +71,16 @@ export class OwnershipIndex {
 
   private async load() {
     const { items } = await this.catalog.getEntities(
-      { filter: { [ANNOTATION]: CATALOG_FILTER_EXISTS }, fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner'] },
+      {
+        filter: { [ANNOTATION]: CATALOG_FILTER_EXISTS },
+        fields: [
+          'kind',
+          'metadata.namespace',
+          'metadata.name',
+          'metadata.annotations',
+          'spec.owner',
+        ],
+      },
       { credentials: await this.auth.getOwnServiceCredentials() },
     );
     const owners = new Map<string, string[]>();
@@ -71,7 +91,12 @@ export class OwnershipIndex {
       ids.set(stringifyEntityRef(entity), id);
       const owner = (entity.spec as { owner?: string } | undefined)?.owner;
       if (!owner) continue;
-      const ref = stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }));
+      const ref = stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      );
       owners.set(id, [...new Set([...(owners.get(id) ?? []), ref])]);
     }
     this.owners = owners;

@@ -5,7 +5,11 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import { KubernetesStatusError } from '../clusters/ClusterClient';
+import {
+  ClusterCredentialsError,
+  KubernetesStatusError,
+} from '../clusters/ClusterClient';
+import { refusalText, UnreachableError } from '../clusters/httpJson';
 
 /**
  * KubeVirt answers some wrong-state refusals with 500 (virt-api's "already
@@ -24,6 +28,23 @@ const wrongState = [
 ];
 
 /**
+ * A 401 or 403: the broker's credentials refused, the broker lacking a right,
+ * or (impersonating) the cluster refusing the user, in the cluster's words.
+ */
+function refusal(error: KubernetesStatusError, target: string) {
+  const code =
+    error.statusCode === 401 || error.status?.reason === 'Unauthorized'
+      ? 401
+      : 403;
+  const why = refusalText(code, error.cluster, error.actingAs, error.message)!;
+  return new NotAllowedError(
+    `${why.charAt(0).toUpperCase()}${why.slice(1)}: ${target}: ${
+      error.message
+    }`,
+  );
+}
+
+/**
  * Turns what a cluster answered into the Backstage error with the matching
  * HTTP status, by the Status reason first and the HTTP code second, with a
  * message that names the cluster and the VM; never the request, token or stack.
@@ -32,7 +53,8 @@ export function toBackstageError(error: unknown, target: string): Error {
   if (error instanceof KubernetesStatusError) {
     const message = `${target} on cluster ${error.cluster}: ${error.message}`;
     const reason = error.status?.reason;
-    if (wrongState.some(re => re.test(error.message))) return new ConflictError(message);
+    if (wrongState.some(re => re.test(error.message)))
+      return new ConflictError(message);
     switch (reason) {
       case 'Invalid':
       case 'BadRequest':
@@ -42,7 +64,7 @@ export function toBackstageError(error: unknown, target: string): Error {
         return new InputError(message);
       case 'Forbidden':
       case 'Unauthorized':
-        return new NotAllowedError(`The cluster refused the broker: ${message}`);
+        return refusal(error, target);
       case 'NotFound':
         return new NotFoundError(message);
       case 'Conflict':
@@ -65,7 +87,7 @@ export function toBackstageError(error: unknown, target: string): Error {
         return new InputError(message);
       case 401:
       case 403:
-        return new NotAllowedError(`The cluster refused the broker: ${message}`);
+        return refusal(error, target);
       case 404:
         return new NotFoundError(message);
       case 409:
@@ -74,6 +96,13 @@ export function toBackstageError(error: unknown, target: string): Error {
         return new ServiceUnavailableError(message);
     }
   }
+  if (
+    error instanceof UnreachableError ||
+    error instanceof ClusterCredentialsError
+  )
+    return new ServiceUnavailableError(`${target}: ${error.message}`);
   const text = String((error as Error)?.message ?? error);
-  return new ServiceUnavailableError(`${target}: the cluster did not answer (${text})`);
+  return new ServiceUnavailableError(
+    `${target}: the cluster did not answer (${text})`,
+  );
 }

@@ -1,6 +1,6 @@
 import { KubeObject } from '../cache/ResourceCache';
 
-export const DEFAULT_DISK_SIZE = '30Gi';
+const DEFAULT_DISK_SIZE = '30Gi';
 
 export interface VmTemplateInput {
   namespace: string;
@@ -8,7 +8,9 @@ export interface VmTemplateInput {
   instancetype?: { kind: string; name: string };
   resources?: { cpu: number; memory: string };
   preference?: { kind: string; name: string };
-  image: { goldenImage: { name: string; namespace: string } } | { containerDisk: string };
+  image:
+    | { goldenImage: { name: string; namespace: string } }
+    | { containerDisk: string };
   diskSize?: string;
   cloudInitUserData?: string;
   sshSecretName?: string;
@@ -17,11 +19,19 @@ export interface VmTemplateInput {
 }
 
 /** The Secret that holds a VM's SSH public key; accessCredentials reference it by name. */
-export function sshKeySecret(namespace: string, name: string, publicKey: string): KubeObject {
+export function sshKeySecret(
+  namespace: string,
+  name: string,
+  publicKey: string,
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name, namespace, labels: { 'app.kubernetes.io/managed-by': 'backstage-kubevirt' } },
+    metadata: {
+      name,
+      namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'backstage-kubevirt' },
+    },
     type: 'Opaque',
     data: { key: Buffer.from(publicKey.trim()).toString('base64') },
   };
@@ -35,19 +45,29 @@ export function sshKeySecret(namespace: string, name: string, publicKey: string)
 export function vmFromTemplate(input: VmTemplateInput): KubeObject {
   const labels = input.labels ?? {};
   const rootDv = `${input.name}-rootdisk`;
-  const golden = 'goldenImage' in input.image ? input.image.goldenImage : undefined;
-  const cloudInit = input.cloudInitUserData !== undefined || input.sshSecretName !== undefined;
+  const golden =
+    'goldenImage' in input.image ? input.image.goldenImage : undefined;
+  const cloudInit =
+    input.cloudInitUserData !== undefined || input.sshSecretName !== undefined;
   const disks: object[] = [{ name: 'rootdisk', disk: { bus: 'virtio' } }];
   const volumes: object[] = [
     golden
       ? { name: 'rootdisk', dataVolume: { name: rootDv } }
-      : { name: 'rootdisk', containerDisk: { image: (input.image as { containerDisk: string }).containerDisk } },
+      : {
+          name: 'rootdisk',
+          containerDisk: {
+            image: (input.image as { containerDisk: string }).containerDisk,
+          },
+        },
   ];
   if (cloudInit) {
     disks.push({ name: 'cloudinitdisk', disk: { bus: 'virtio' } });
     volumes.push({
       name: 'cloudinitdisk',
-      cloudInitNoCloud: { userData: input.cloudInitUserData ?? `#cloud-config\nhostname: ${input.name}\n` },
+      cloudInitNoCloud: {
+        userData:
+          input.cloudInitUserData ?? `#cloud-config\nhostname: ${input.name}\n`,
+      },
     });
   }
   return {
@@ -64,8 +84,18 @@ export function vmFromTemplate(input: VmTemplateInput): KubeObject {
               {
                 metadata: { name: rootDv },
                 spec: {
-                  sourceRef: { kind: 'DataSource', name: golden.name, namespace: golden.namespace },
-                  storage: { resources: { requests: { storage: input.diskSize ?? DEFAULT_DISK_SIZE } } },
+                  sourceRef: {
+                    kind: 'DataSource',
+                    name: golden.name,
+                    namespace: golden.namespace,
+                  },
+                  storage: {
+                    resources: {
+                      requests: {
+                        storage: input.diskSize ?? DEFAULT_DISK_SIZE,
+                      },
+                    },
+                  },
                 },
               },
             ],
@@ -76,16 +106,27 @@ export function vmFromTemplate(input: VmTemplateInput): KubeObject {
         spec: {
           domain: {
             ...(input.resources
-              ? { cpu: { cores: input.resources.cpu, sockets: 1, threads: 1 }, memory: { guest: input.resources.memory } }
+              ? {
+                  cpu: { cores: input.resources.cpu, sockets: 1, threads: 1 },
+                  memory: { guest: input.resources.memory },
+                }
               : {}),
-            devices: { disks, interfaces: [{ name: 'default', masquerade: {} }] },
+            devices: {
+              disks,
+              interfaces: [{ name: 'default', masquerade: {} }],
+            },
           },
           networks: [{ name: 'default', pod: {} }],
           volumes,
           ...(input.sshSecretName
             ? {
                 accessCredentials: [
-                  { sshPublicKey: { source: { secret: { secretName: input.sshSecretName } }, propagationMethod: { noCloud: {} } } },
+                  {
+                    sshPublicKey: {
+                      source: { secret: { secretName: input.sshSecretName } },
+                      propagationMethod: { noCloud: {} },
+                    },
+                  },
                 ],
               }
             : {}),

@@ -1,12 +1,16 @@
+import { multusNetworkProblem } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { z } from 'zod';
-import { dnsName } from './schemas';
+import { documented } from '../schema/registry';
+import { dnsName, kubeName } from './schemas';
 
 const dryRun = z.boolean().optional();
 const QUANTITY = /^([0-9]+)(Mi|Gi|Ti)$/;
 
 export const resizeDiskBody = z
   .object({
-    size: z.string({ error: 'size is required' }).regex(QUANTITY, 'must be a size such as 40Gi (Mi, Gi or Ti)'),
+    size: z
+      .string({ error: 'size is required' })
+      .regex(QUANTITY, 'must be a size such as 40Gi (Mi, Gi or Ti)'),
     dryRun,
   })
   .strict();
@@ -17,20 +21,50 @@ export const addInterfaceBody = z
     /** `pod` (the cluster network, at most one) or a Multus NetworkAttachmentDefinition as `name` or `namespace/name`. */
     network: z.union([
       z.literal('pod'),
-      z.object({ multus: z.string().min(1).regex(/^([a-z0-9-]+\/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be <nad> or <namespace>/<nad>') }).strict(),
+      z
+        .object({
+          // kubevirt-common's one check of a Multus network reference
+          multus: documented(
+            z
+              .string()
+              .refine(
+                value => multusNetworkProblem(value) === undefined,
+                'must be <nad> or <namespace>/<nad>',
+              ),
+            {
+              description:
+                'A NetworkAttachmentDefinition: <nad> or <namespace>/<nad>.',
+            },
+          ),
+        })
+        .strict(),
     ]),
     binding: z.enum(['masquerade', 'bridge', 'sriov']),
     model: z.enum(['virtio', 'e1000e', 'e1000', 'rtl8139']).optional(),
     macAddress: z
       .string()
-      .regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'must be a MAC address such as 02:00:00:aa:bb:cc')
+      .regex(
+        /^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/,
+        'must be a MAC address such as 02:00:00:aa:bb:cc',
+      )
       .optional(),
     dryRun,
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.network === 'pod' && v.binding === 'sriov') ctx.addIssue({ code: 'custom', path: ['binding'], message: 'SR-IOV needs a Multus network, not the pod network' });
-    if (v.network !== 'pod' && v.binding === 'masquerade') ctx.addIssue({ code: 'custom', path: ['binding'], message: 'masquerade works on the pod network only; use bridge or sriov on a Multus network' });
+    if (v.network === 'pod' && v.binding === 'sriov')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['binding'],
+        message: 'SR-IOV needs a Multus network, not the pod network',
+      });
+    if (v.network !== 'pod' && v.binding === 'masquerade')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['binding'],
+        message:
+          'masquerade works on the pod network only; use bridge or sriov on a Multus network',
+      });
   });
 
 export const hotplugResourcesBody = z
@@ -43,9 +77,12 @@ export const hotplugResourcesBody = z
     dryRun,
   })
   .strict()
-  .refine(v => v.sockets !== undefined || v.memory !== undefined, { path: ['sockets'], message: 'give sockets, memory or both' });
+  .refine(v => v.sockets !== undefined || v.memory !== undefined, {
+    path: ['sockets'],
+    message: 'give sockets, memory or both',
+  });
 
-export const saveTemplateBody = z
+export const saveAsSavedVmTemplateBody = z
   .object({
     name: dnsName('name'),
     displayName: z.string().max(100).optional(),
@@ -54,10 +91,12 @@ export const saveTemplateBody = z
   })
   .strict();
 
-export const fromTemplateBody = z
+export const createFromSavedVmTemplateBody = z
   .object({
     name: dnsName('name'),
-    runStrategy: z.enum(['Always', 'Halted', 'Manual', 'RerunOnFailure', 'Once']).optional(),
+    runStrategy: z
+      .enum(['Always', 'Halted', 'Manual', 'RerunOnFailure', 'Once'])
+      .optional(),
     dryRun,
   })
   .strict();
@@ -68,7 +107,15 @@ export const bulkBody = z
   .object({
     action: z.enum(['start', 'stop', 'restart', 'snapshot']),
     vms: z
-      .array(z.object({ cluster: z.string().min(1), namespace: z.string().min(1), name: z.string().min(1) }).strict())
+      .array(
+        z
+          .object({
+            cluster: kubeName('cluster'),
+            namespace: kubeName('namespace'),
+            name: kubeName('vm'),
+          })
+          .strict(),
+      )
       .min(1, 'select at least one VM')
       .max(100, 'at most 100 VMs at once'),
     dryRun,

@@ -1,4 +1,8 @@
-import { KUBERNETES_ID_LABEL, VmSummary } from '@internal/plugin-kubevirt-common';
+import {
+  KUBERNETES_ID_LABEL,
+  VmSummary,
+  vmPrintableStatus,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { KubeObject } from '../cache/ResourceCache';
 
 const sizes: Record<string, { cpu: number; memory: string }> = {
@@ -9,26 +13,42 @@ const sizes: Record<string, { cpu: number; memory: string }> = {
 };
 
 /** What a list row shows of a VM, from the VM and (when it runs) its instance. */
-export function summarize(cluster: string, vm: KubeObject, vmi?: KubeObject): Omit<VmSummary, 'allowedOperations'> {
+export function summarize(
+  cluster: string,
+  vm: KubeObject,
+  vmi?: KubeObject,
+): Omit<VmSummary, 'allowedOperations'> {
   const spec = vm.spec ?? {};
   const domain = (vmi?.spec ?? spec.template?.spec)?.domain ?? {};
   const instancetype = spec.instancetype?.name as string | undefined;
-  const cpu = domain.cpu ? (domain.cpu.sockets ?? 1) * (domain.cpu.cores ?? 1) * (domain.cpu.threads ?? 1) : instancetype && sizes[instancetype]?.cpu;
-  const memory = domain.memory?.guest ?? domain.resources?.requests?.memory ?? (instancetype && sizes[instancetype]?.memory);
+  const cpu = domain.cpu
+    ? (domain.cpu.sockets ?? 1) *
+      (domain.cpu.cores ?? 1) *
+      (domain.cpu.threads ?? 1)
+    : instancetype && sizes[instancetype]?.cpu;
+  const memory =
+    domain.memory?.guest ??
+    domain.resources?.requests?.memory ??
+    (instancetype && sizes[instancetype]?.memory);
   const os =
     vmi?.status?.guestOSInfo?.prettyName ??
-    (vm.metadata.annotations as Record<string, string> | undefined)?.['vm.kubevirt.io/os'] ??
+    (vm.metadata.annotations as Record<string, string> | undefined)?.[
+      'vm.kubevirt.io/os'
+    ] ??
     spec.preference?.name;
   return {
     cluster,
     namespace: vm.metadata.namespace ?? '',
     name: vm.metadata.name,
     uid: vm.metadata.uid ?? '',
-    status: vm.status?.printableStatus ?? 'Unknown',
+    status: vmPrintableStatus(vm),
     ready: !!vm.status?.ready,
     runStrategy: spec.runStrategy ?? legacyRunStrategy(spec.running),
     node: vmi?.status?.nodeName,
-    ipAddresses: (vmi?.status?.interfaces ?? []).flatMap((i: { ipAddresses?: string[]; ipAddress?: string }) => i.ipAddresses ?? (i.ipAddress ? [i.ipAddress] : [])),
+    ipAddresses: (vmi?.status?.interfaces ?? []).flatMap(
+      (i: { ipAddresses?: string[]; ipAddress?: string }) =>
+        i.ipAddresses ?? (i.ipAddress ? [i.ipAddress] : []),
+    ),
     cpu: cpu || undefined,
     memory,
     os,
@@ -36,7 +56,9 @@ export function summarize(cluster: string, vm: KubeObject, vmi?: KubeObject): Om
     preference: spec.preference?.name,
     kubernetesId: vm.metadata.labels?.[KUBERNETES_ID_LABEL],
     labels: vm.metadata.labels ?? {},
-    annotations: withoutLastApplied(vm.metadata.annotations as Record<string, string> | undefined),
+    annotations: withoutLastApplied(
+      vm.metadata.annotations as Record<string, string> | undefined,
+    ),
     created: vm.metadata.creationTimestamp as string | undefined,
     resourceVersion: vm.metadata.resourceVersion,
   };
@@ -51,6 +73,9 @@ function legacyRunStrategy(running: boolean | undefined) {
 // kubectl's copy of the whole manifest would double every row's size
 function withoutLastApplied(annotations: Record<string, string> | undefined) {
   if (!annotations) return {};
-  const { 'kubectl.kubernetes.io/last-applied-configuration': _omitted, ...rest } = annotations;
+  const {
+    'kubectl.kubernetes.io/last-applied-configuration': _omitted,
+    ...rest
+  } = annotations;
   return rest;
 }

@@ -1,0 +1,324 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ClusterStatus,
+  VmDetail,
+  VmListQuery,
+  VmListResponse,
+  vmOperationPermissions,
+  VmSummary,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
+import { ClusterCache } from '../../cache/ClusterCache';
+import { KubeObject } from '../../cache/ResourceCache';
+import { apiGroups, apiPath } from '../../clusters/apiPath';
+import { VmAccess } from '../access/VmAccess';
+import {
+  launcherPodInfo,
+  migrationInfo,
+  restoreInfo,
+  snapshotInfo,
+  volumesOf,
+} from '../details';
+import { clusterRead } from '../operations/clusterCalls';
+import { OwnershipIndex } from '../OwnershipIndex';
+import { summarize } from '../summarize';
+import { VmRef } from '../VmRef';
+import { ClusterReads } from './ClusterReads';
+import { parseSelector } from './labelSelector';
+
+// newest first; undated (in progress) before dated
+const byTime =
+  <T>(at: (item: T) => string | undefined) =>
+  (a: T, b: T) =>
+    String(at(b) ?? '~').localeCompare(String(at(a) ?? '~'));
+
+function entityName(ref: string) {
+  return ref.split('/').pop()!;
+}
+
+/**
+ * What callers may read: the VM list (filtered, sorted, with each row's
+ * allowed operations), one VM's details, each cluster's state, and the
+ * namespaces where the caller may create VMs. Reads come from the watch
+ * caches, and only what the caller may read is shown or counted.
+ */
+export class VmReads {
+  constructor(
+    private readonly clusters: Map<string, ClusterCache>,
+    private readonly access: VmAccess,
+    private readonly ownership: OwnershipIndex,
+    private readonly clusterReads: ClusterReads,
+    private readonly logger: LoggerService,
+    /** Clusters found but not usable (bad config, credentials), each with its problem. */
+    private readonly unusable: () => ClusterStatus[] = () => [],
+  ) {}
+
+  /** Each cluster's state, counting only the VMs the caller may read (none for a caller who may read none). */
+  async clusterStatuses(credentials: BackstageCredentials) {
+    const readable = await this.access.permitted('read', credentials);
+    const statuses = [];
+    for (const cache of this.clusters.values()) {
+      const { vmCount, ...status } = this.access.statusOf(cache);
+      if (!readable || vmCount === undefined) {
+        statuses.push(status);
+        continue;
+      }
+      let count = 0;
+      for (const vm of cache.vms.all())
+        if (await readable(cache.name, vm)) count++;
+      statuses.push({ ...status, vmCount: count });
+    }
+    return [...statuses, ...this.unusable()];
+  }
+
+  async list(
+    query: VmListQuery,
+    credentials: BackstageCredentials,
+  ): Promise<VmListResponse> {
+    const decisions = await this.access.decisions(credentials);
+    const read = decisions.get(vmOperationPermissions.read.name)!;
+    const clusterStatuses = [
+      ...[...this.clusters.values()].map(c => this.access.statusOf(c)),
+      ...this.unusable(),
+    ].filter(c => !query.cluster || c.name === query.cluster);
+    if (read.result === AuthorizeResult.DENY) {
+      // no VM rights at all: nothing to show, and nothing about how much is hidden
+      return {
+        items: [],
+        totalItems: 0,
+        clusters: clusterStatuses.map(({ vmCount, ...s }) => s),
+      };
+    }
+    const kubernetesId =
+      query.kubernetesId ??
+      (query.entity
+        ? (await this.ownership.kubernetesIdOf(query.entity)) ??
+          entityName(query.entity)
+        : undefined);
+    const text = query.text?.toLowerCase();
+    const statuses = query.status?.length
+      ? new Set(query.status.map(s => s.toLowerCase()))
+      : undefined;
+    const selector = query.labelSelector
+      ? parseSelector(query.labelSelector)
+      : undefined;
+    const rows: VmSummary[] = [];
+    for (const cache of this.clusters.values()) {
+      if (query.cluster && cache.name !== query.cluster) continue;
+      // the narrowest index that answers the query, so a 50-VM question costs 50 VMs at any cache size
+      let candidates: Iterable<KubeObject>;
+      if (kubernetesId)
+        candidates = cache.vms.withLabel(
+          'backstage.io/kubernetes-id',
+          kubernetesId,
+        );
+      else if (selector?.equality)
+        candidates = cache.vms.withLabel(
+          selector.equality[0],
+          selector.equality[1],
+        );
+      else if (query.namespace)
+        candidates = cache.vms.inNamespace(query.namespace);
+      else candidates = cache.vms.all();
+      for (const vm of candidates) {
+        if (query.namespace && vm.metadata.namespace !== query.namespace)
+          continue;
+        if (selector && !selector.matches(vm.metadata.labels ?? {})) continue;
+        const summary = summarize(
+          cache.name,
+          vm,
+          cache.vmis.get(vm.metadata.namespace, vm.metadata.name),
+        );
+        if (statuses && !statuses.has(summary.status.toLowerCase())) continue;
+        if (
+          text &&
+          ![
+            summary.name,
+            summary.namespace,
+            summary.os ?? '',
+            summary.node ?? '',
+            ...summary.ipAddresses,
+          ].some(f => f.toLowerCase().includes(text))
+        )
+          continue;
+        const resource = await this.access.toResource(cache.name, vm);
+        if (!this.access.allows(read, resource)) continue;
+        rows.push({
+          ...summary,
+          ...this.access.operationsOn(decisions, resource),
+        });
+      }
+    }
+    const key = query.sort ?? 'name';
+    const dir = query.order === 'desc' ? -1 : 1;
+    rows.sort(
+      (a, b) =>
+        dir *
+        (String(a[key] ?? '').localeCompare(String(b[key] ?? '')) ||
+          a.name.localeCompare(b.name)),
+    );
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 500;
+    return {
+      items: rows.slice(offset, offset + limit),
+      totalItems: rows.length,
+      // per-cluster counts only of what the caller may see
+      clusters: clusterStatuses.map(s => ({
+        ...s,
+        vmCount:
+          s.vmCount === undefined
+            ? undefined
+            : rows.filter(r => r.cluster === s.name).length,
+      })),
+    };
+  }
+
+  /** A row as lists show it, with the caller's operations on it. */
+  async summaryOf(
+    cluster: string,
+    vm: KubeObject,
+    credentials: BackstageCredentials,
+  ): Promise<VmSummary> {
+    const decisions = await this.access.decisions(credentials);
+    const vmi = this.clusters
+      .get(cluster)
+      ?.vmis.get(vm.metadata.namespace, vm.metadata.name);
+    return {
+      ...summarize(cluster, vm, vmi),
+      ...this.access.operationsOn(
+        decisions,
+        await this.access.toResource(cluster, vm),
+      ),
+    };
+  }
+
+  async get(ref: VmRef, credentials: BackstageCredentials): Promise<VmDetail> {
+    await this.access.authorize(ref, 'read', credentials);
+    const cache = this.access.mustCluster(ref);
+    const vm = cache.vms.get(ref.namespace, ref.name);
+    if (!vm)
+      throw new NotFoundError(
+        `Virtual machine ${ref.namespace}/${ref.name} not found on cluster ${ref.cluster}`,
+      );
+    const vmi = cache.vmis.get(ref.namespace, ref.name);
+    const decisions = await this.access.decisions(credentials);
+    const launcherPods = cache.ofVm(
+      cache.launcherPods,
+      ref.namespace,
+      ref.name,
+    );
+    let events: VmDetail['events'] = [];
+    try {
+      // the VM's and instance's events share its name; its launcher pods' events are asked for by pod name
+      const names = [ref.name, ...launcherPods.map(p => p.metadata.name)];
+      const lists = await Promise.all(
+        names.map(n =>
+          cache.client.request<{ items: any[] }>(
+            'GET',
+            apiPath(
+              {
+                ...apiGroups.core,
+                namespace: ref.namespace,
+                resource: 'events',
+              },
+              { fieldSelector: `involvedObject.name=${n}` },
+            ),
+          ),
+        ),
+      );
+      events = lists
+        .flatMap(list => list.items)
+        .filter(e =>
+          ['VirtualMachine', 'VirtualMachineInstance', 'Pod'].includes(
+            e.involvedObject?.kind,
+          ),
+        )
+        .map(e => ({
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          lastTimestamp: e.lastTimestamp,
+          count: e.count,
+          involvedObject: {
+            kind: e.involvedObject.kind,
+            name: e.involvedObject.name,
+          },
+        }))
+        .sort((a, b) =>
+          String(b.lastTimestamp).localeCompare(String(a.lastTimestamp)),
+        );
+    } catch (error) {
+      this.logger.warn(
+        `Events of ${ref.namespace}/${ref.name} on ${ref.cluster} unavailable: ${error}`,
+      );
+    }
+    return {
+      summary: {
+        ...summarize(ref.cluster, vm, vmi),
+        ...this.access.operationsOn(
+          decisions,
+          await this.access.toResource(ref.cluster, vm),
+        ),
+      },
+      vm,
+      vmi,
+      events,
+      launcherPods: launcherPods.map(launcherPodInfo),
+      snapshots: cache
+        .ofVm(cache.snapshots, ref.namespace, ref.name)
+        .map(snapshotInfo)
+        .sort(byTime(s => s.creationTime)),
+      restores: cache
+        .ofVm(cache.restores, ref.namespace, ref.name)
+        .map(restoreInfo)
+        .sort(byTime(r => r.restoreTime)),
+      migrations: cache
+        .ofVm(cache.migrations, ref.namespace, ref.name)
+        .map(m => migrationInfo(m, vmi))
+        .sort(byTime(m => m.created)),
+      volumes: volumesOf(vm, vmi, dv =>
+        cache.dataVolumes.get(ref.namespace, dv),
+      ),
+    };
+  }
+
+  /** Namespaces of a cluster where the caller may create VMs. */
+  async creatableNamespaces(
+    cluster: string,
+    credentials: BackstageCredentials,
+  ) {
+    const cache = this.access.mustCluster({ cluster });
+    const all = await clusterRead(cluster, () =>
+      this.clusterReads.namespaces(cache),
+    );
+    return (
+      await this.access.creatableNamespaces(cluster, all, credentials)
+    ).map(name => ({ name }));
+  }
+
+  /** The instancetypes a new VM in `namespace` may use (cluster-wide and the namespace's own): a form picker. */
+  async instancetypes(cluster: string, namespace?: string) {
+    const cache = this.access.mustCluster({ cluster });
+    return clusterRead(cluster, () =>
+      this.clusterReads.instancetypes(cache, namespace),
+    );
+  }
+
+  /** The preferences a new VM in `namespace` may use: a form picker. */
+  async preferences(cluster: string, namespace?: string) {
+    const cache = this.access.mustCluster({ cluster });
+    return clusterRead(cluster, () =>
+      this.clusterReads.preferences(cache, namespace),
+    );
+  }
+
+  /** The golden images (DataSources) a new VM may boot from: a form picker. */
+  async goldenImages(cluster: string) {
+    const cache = this.access.mustCluster({ cluster });
+    return clusterRead(cluster, () => this.clusterReads.goldenImages(cache));
+  }
+}
