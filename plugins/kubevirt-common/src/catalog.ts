@@ -21,7 +21,10 @@ export const VM_LOCATION_TYPE = 'kubevirt';
  * Owner of a VM, as a VM label (a group name) or annotation (an entity ref);
  * the annotation wins. The catalog provider reads both.
  */
-export const VM_OWNER_KEYS = ['kubevirt.backstage.io/owner', 'backstage.io/owner'] as const;
+export const VM_OWNER_KEYS = [
+  'kubevirt.backstage.io/owner',
+  'backstage.io/owner',
+] as const;
 
 const MAX_NAME = 63;
 
@@ -48,19 +51,30 @@ function fnv1a(text: string): string {
  * the whole is longer than 63 characters, the name is cut and ends in `-`
  * plus 8 hex digits of a hash of `cluster/namespace/name`.
  */
-export function vmEntityName(ref: { cluster: string; namespace: string; name: string }): string {
-  const cluster = ref.cluster
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '') || 'cluster';
+export function vmEntityName(ref: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}): string {
+  const cluster =
+    ref.cluster
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'cluster';
   const full = `${ref.name}.${ref.namespace}.${cluster}`;
   if (cluster === ref.cluster && full.length <= MAX_NAME) return full;
   const hash = fnv1a(`${ref.cluster}/${ref.namespace}/${ref.name}`);
-  const head = full.slice(0, MAX_NAME - hash.length - 1).replace(/[^a-z0-9]+$/i, '');
+  const head = full
+    .slice(0, MAX_NAME - hash.length - 1)
+    .replace(/[^a-z0-9]+$/i, '');
   return `${head}-${hash}`;
 }
 
 /** The entity ref of a VM's catalog entity. */
-export function vmEntityRef(ref: { cluster: string; namespace: string; name: string }): string {
+export function vmEntityRef(ref: {
+  cluster: string;
+  namespace: string;
+  name: string;
+}): string {
   return `resource:default/${vmEntityName(ref)}`;
 }

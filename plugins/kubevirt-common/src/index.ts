@@ -8,3 +8,5 @@ export * from './permissions';
 export * from './api';
 export * from './catalog';
 export * from './events';
+export * from './names';
+export * from './vmDeletion';

@@ -1,6 +1,18 @@
-import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef, PageBlueprint } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { KubevirtApiClient, VM_ENTITY_TYPE } from '@internal/plugin-kubevirt-common';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import {
+  KubevirtApiClient,
+  VM_ENTITY_TYPE,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import ComputerIcon from '@material-ui/icons/Computer';
 import { kubevirtApiRef } from './api';
 import { rootRouteRef } from './routes';
@@ -14,12 +26,15 @@ const api = ApiBlueprint.make({
     define({
       api: kubevirtApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new KubevirtApiClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KubevirtApiClient({ discoveryApi, fetchApi }),
     }),
 });
 
 const withLinks = (element: JSX.Element) =>
-  import('./components/NewSystemLinks').then(m => <m.NewSystemLinks>{element}</m.NewSystemLinks>);
+  import('./components/NewSystemLinks').then(m => (
+    <m.NewSystemLinks>{element}</m.NewSystemLinks>
+  ));
 
 /** The VM list, and each VM's page below it (/virtual-machines/:cluster/:namespace/:name). */
 const page = PageBlueprint.make({
@@ -28,7 +43,10 @@ const page = PageBlueprint.make({
     title: 'Virtual Machines',
     icon: <ComputerIcon fontSize="inherit" />,
     routeRef: rootRouteRef,
-    loader: () => import('./components/KubevirtRoutes').then(m => withLinks(<m.KubevirtRoutes />)),
+    loader: () =>
+      import('./components/KubevirtRoutes').then(m =>
+        withLinks(<m.KubevirtRoutes />),
+      ),
   },
 });
 
@@ -42,14 +60,25 @@ const entityTab = EntityContentBlueprint.make({
       $all: [
         {
           $any: [
-            { 'metadata.annotations.backstage.io/kubernetes-id': { $exists: true } },
-            { 'metadata.annotations.backstage.io/kubernetes-label-selector': { $exists: true } },
+            {
+              'metadata.annotations.backstage.io/kubernetes-id': {
+                $exists: true,
+              },
+            },
+            {
+              'metadata.annotations.backstage.io/kubernetes-label-selector': {
+                $exists: true,
+              },
+            },
           ],
         },
         { $not: { 'spec.type': VM_ENTITY_TYPE } },
       ],
     },
-    loader: () => import('./components/EntityVmsContent').then(m => withLinks(<m.EntityVmsContent />)),
+    loader: () =>
+      import('./components/EntityVmsContent').then(m =>
+        withLinks(<m.EntityVmsContent />),
+      ),
   },
 });
 
@@ -60,7 +89,10 @@ const vmEntityContent = EntityContentBlueprint.make({
     path: 'virtual-machine',
     title: 'Virtual Machine',
     filter: { kind: 'resource', 'spec.type': VM_ENTITY_TYPE },
-    loader: () => import('./components/EntityVmContent').then(m => withLinks(<m.EntityVmContent />)),
+    loader: () =>
+      import('./components/EntityVmContent').then(m =>
+        withLinks(<m.EntityVmContent />),
+      ),
   },
 });
 
@@ -69,7 +101,10 @@ const vmEntityCard = EntityCardBlueprint.make({
   name: 'vm',
   params: {
     filter: { kind: 'resource', 'spec.type': VM_ENTITY_TYPE },
-    loader: () => import('./components/EntityVmCard').then(m => withLinks(<m.EntityVmCard />)),
+    loader: () =>
+      import('./components/EntityVmCard').then(m =>
+        withLinks(<m.EntityVmCard />),
+      ),
   },
 });
 

@@ -1,5 +1,5 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { KubevirtApiClient } from '@internal/plugin-kubevirt-common';
+import { KubevirtApiClient } from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /** The broker's API as the UI uses it: the typed client from kubevirt-common, so tests can fake any part. */
 export type KubevirtApi = Pick<
@@ -24,10 +24,10 @@ export type KubevirtApi = Pick<
   | 'addInterface'
   | 'removeInterface'
   | 'hotplugResources'
-  | 'saveAsTemplate'
+  | 'saveAsSavedVmTemplate'
   | 'evacuateNode'
-  | 'listVmTemplates'
-  | 'createVmFromTemplate'
+  | 'listSavedVmTemplates'
+  | 'createVmFromSavedVmTemplate'
 >;
 
 export const kubevirtApiRef = createApiRef<KubevirtApi>().with({

@@ -1,13 +1,18 @@
 /**
  * The KubeVirt VM plugin. Apps on the new frontend system use the default
- * export of `@internal/plugin-kubevirt/alpha`; this entry serves apps still on
+ * export of `@kubevirt-backstage/plugin-kubevirt/alpha`; this entry serves apps still on
  * the old system.
  *
  * @packageDocumentation
  */
 export { kubevirtApiRef } from './api';
 export type { KubevirtApi } from './api';
-export { kubevirtPlugin, KubevirtVmListPage, EntityKubevirtContent, EntityKubevirtVmContent } from './legacy';
+export {
+  kubevirtPlugin,
+  KubevirtVmListPage,
+  EntityKubevirtContent,
+  EntityKubevirtVmContent,
+} from './legacy';
 // template form pickers: field extensions for <ScaffolderFieldExtensions>, and the components themselves
 export {
   KubevirtClusterPickerFieldExtension,
@@ -15,4 +20,17 @@ export {
   KubevirtInstancetypePickerFieldExtension,
   KubevirtGoldenImagePickerFieldExtension,
 } from './scaffolder/legacy';
-export * from './scaffolder';
+export {
+  KubevirtClusterPicker,
+  KubevirtNamespacePicker,
+  KubevirtInstancetypePicker,
+  KubevirtGoldenImagePicker,
+  KubevirtClusterPickerSchema,
+  KubevirtNamespacePickerSchema,
+  KubevirtInstancetypePickerSchema,
+  KubevirtGoldenImagePickerSchema,
+} from './scaffolder';
+export type {
+  ClusterDependentOptions,
+  InstancetypeOptions,
+} from './scaffolder';

@@ -7,7 +7,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { KubevirtApiClient } from '@internal/plugin-kubevirt-common';
+import { KubevirtApiClient } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { kubevirtApiRef } from './api';
 
 const legacyRootRouteRef = createRouteRef({ id: 'kubevirt' });
@@ -18,22 +18,31 @@ export const kubevirtPlugin = createPlugin({
     createApiFactory({
       api: kubevirtApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
-      factory: ({ discoveryApi, fetchApi }) => new KubevirtApiClient({ discoveryApi, fetchApi }),
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KubevirtApiClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { root: legacyRootRouteRef },
 });
 
 const linked = async (load: () => Promise<JSX.Element>) => {
-  const [{ LegacyLinks }, element] = await Promise.all([import('./components/LegacyLinks'), load()]);
-  return () => <LegacyLinks routeRef={legacyRootRouteRef}>{element}</LegacyLinks>;
+  const [{ LegacyLinks }, element] = await Promise.all([
+    import('./components/LegacyLinks'),
+    load(),
+  ]);
+  return () => (
+    <LegacyLinks routeRef={legacyRootRouteRef}>{element}</LegacyLinks>
+  );
 };
 
 /** Mount with `<Route path="/virtual-machines" element={<KubevirtVmListPage />} />`: the list and VM pages below it. */
 export const KubevirtVmListPage = kubevirtPlugin.provide(
   createRoutableExtension({
     name: 'KubevirtVmListPage',
-    component: () => linked(() => import('./components/KubevirtRoutes').then(m => <m.KubevirtRoutes />)),
+    component: () =>
+      linked(() =>
+        import('./components/KubevirtRoutes').then(m => <m.KubevirtRoutes />),
+      ),
     mountPoint: legacyRootRouteRef,
   }),
 );
@@ -42,7 +51,14 @@ export const KubevirtVmListPage = kubevirtPlugin.provide(
 export const EntityKubevirtContent = kubevirtPlugin.provide(
   createComponentExtension({
     name: 'EntityKubevirtContent',
-    component: { lazy: () => linked(() => import('./components/EntityVmsContent').then(m => <m.EntityVmsContent />)) },
+    component: {
+      lazy: () =>
+        linked(() =>
+          import('./components/EntityVmsContent').then(m => (
+            <m.EntityVmsContent />
+          )),
+        ),
+    },
   }),
 );
 
@@ -50,6 +66,13 @@ export const EntityKubevirtContent = kubevirtPlugin.provide(
 export const EntityKubevirtVmContent = kubevirtPlugin.provide(
   createComponentExtension({
     name: 'EntityKubevirtVmContent',
-    component: { lazy: () => linked(() => import('./components/EntityVmContent').then(m => <m.EntityVmContent />)) },
+    component: {
+      lazy: () =>
+        linked(() =>
+          import('./components/EntityVmContent').then(m => (
+            <m.EntityVmContent />
+          )),
+        ),
+    },
   }),
 );

@@ -19,7 +19,6 @@ import {
   RestoreResponse,
   UpdateVmRequest,
   UpdateVmResponse,
-  VmAction,
   VmDetail,
   VmListQuery,
   VmListResponse,
@@ -27,33 +26,41 @@ import {
   MetricsRange,
   VmMetricsResponse,
   VmConsoleKind,
-  VM_CONSOLE_PROTOCOL,
-  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
   ResizeDiskRequest,
   ResizeDiskResponse,
   AddInterfaceRequest,
   InterfaceChangeResponse,
   HotplugResourcesRequest,
   HotplugResourcesResponse,
-  SaveTemplateRequest,
-  VmTemplateInfo,
-  CreateFromSavedTemplateRequest,
+  SaveAsSavedVmTemplateRequest,
+  SavedVmTemplate,
+  CreateVmFromSavedVmTemplateRequest,
   EvacuateNodeResponse,
   BulkRequest,
   BulkResponse,
 } from './types';
+import {
+  VM_CONSOLE_PROTOCOL,
+  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
+} from './consoleProtocol';
+import { VmAction } from './vmActions';
 
 const enc = encodeURIComponent;
-const vmPath = (ref: VmRef) => `/vms/${enc(ref.cluster)}/${enc(ref.namespace)}/${enc(ref.name)}`;
+const vmPath = (ref: VmRef) =>
+  `/vms/${enc(ref.cluster)}/${enc(ref.namespace)}/${enc(ref.name)}`;
 /** base64url without padding, in the browser and in Node. */
 function base64url(text: string) {
   const bytes = new TextEncoder().encode(text);
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(binary)
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
-const dryRunQuery = (options: { dryRun?: boolean }) => (options.dryRun ? '?dryRun=true' : '');
+const dryRunQuery = (options: { dryRun?: boolean }) =>
+  options.dryRun ? '?dryRun=true' : '';
 
 /** The two things the client needs, as both Backstage's browser and backend APIs provide them. */
 export interface KubevirtApiClientOptions {
@@ -99,11 +106,18 @@ export class KubevirtApiClient {
   }
 
   act(ref: VmRef, action: VmAction, options: { dryRun?: boolean } = {}) {
-    return this.send<{ accepted: boolean }>('POST', `${vmPath(ref)}/${action}`, options.dryRun ? { dryRun: true } : {});
+    return this.send<{ accepted: boolean }>(
+      'POST',
+      `${vmPath(ref)}/${action}`,
+      options.dryRun ? { dryRun: true } : {},
+    );
   }
 
   deleteVm(ref: VmRef, options: { dryRun?: boolean } = {}) {
-    return this.call<{ accepted: boolean }>(`${vmPath(ref)}${dryRunQuery(options)}`, { method: 'DELETE' });
+    return this.call<{ accepted: boolean }>(
+      `${vmPath(ref)}${dryRunQuery(options)}`,
+      { method: 'DELETE' },
+    );
   }
 
   /** 201 with the new VM's summary; a 400 names the field that is wrong. */
@@ -117,15 +131,30 @@ export class KubevirtApiClient {
   }
 
   createSnapshot(ref: VmRef, request: CreateSnapshotRequest = {}) {
-    return this.send<CreateSnapshotResponse>('POST', `${vmPath(ref)}/snapshots`, request);
+    return this.send<CreateSnapshotResponse>(
+      'POST',
+      `${vmPath(ref)}/snapshots`,
+      request,
+    );
   }
 
-  deleteSnapshot(ref: VmRef, snapshot: string, options: { dryRun?: boolean } = {}) {
-    return this.call<AcceptedResponse>(`${vmPath(ref)}/snapshots/${enc(snapshot)}${dryRunQuery(options)}`, { method: 'DELETE' });
+  deleteSnapshot(
+    ref: VmRef,
+    snapshot: string,
+    options: { dryRun?: boolean } = {},
+  ) {
+    return this.call<AcceptedResponse>(
+      `${vmPath(ref)}/snapshots/${enc(snapshot)}${dryRunQuery(options)}`,
+      { method: 'DELETE' },
+    );
   }
 
   restoreSnapshot(ref: VmRef, request: RestoreRequest) {
-    return this.send<RestoreResponse>('POST', `${vmPath(ref)}/restores`, request);
+    return this.send<RestoreResponse>(
+      'POST',
+      `${vmPath(ref)}/restores`,
+      request,
+    );
   }
 
   cloneVm(ref: VmRef, request: CloneRequest) {
@@ -133,41 +162,64 @@ export class KubevirtApiClient {
   }
 
   addVolume(ref: VmRef, request: AddVolumeRequest) {
-    return this.send<AddVolumeResponse>('POST', `${vmPath(ref)}/volumes`, request);
+    return this.send<AddVolumeResponse>(
+      'POST',
+      `${vmPath(ref)}/volumes`,
+      request,
+    );
   }
 
   removeVolume(ref: VmRef, volume: string, options: { dryRun?: boolean } = {}) {
-    return this.call<AcceptedResponse>(`${vmPath(ref)}/volumes/${enc(volume)}${dryRunQuery(options)}`, { method: 'DELETE' });
+    return this.call<AcceptedResponse>(
+      `${vmPath(ref)}/volumes/${enc(volume)}${dryRunQuery(options)}`,
+      { method: 'DELETE' },
+    );
   }
 
   cancelMigration(ref: VmRef, options: { dryRun?: boolean } = {}) {
-    return this.send<AcceptedResponse>('POST', `${vmPath(ref)}/cancelMigration`, options.dryRun ? { dryRun: true } : {});
+    return this.send<AcceptedResponse>(
+      'POST',
+      `${vmPath(ref)}/cancelMigration`,
+      options.dryRun ? { dryRun: true } : {},
+    );
   }
 
   /** Namespaces of the cluster where the caller may create VMs. */
   listNamespaces(cluster: string) {
-    return this.call<ItemsResponse<NamespaceOption>>(`/clusters/${enc(cluster)}/namespaces`);
+    return this.call<ItemsResponse<NamespaceOption>>(
+      `/clusters/${enc(cluster)}/namespaces`,
+    );
   }
 
   /** Cluster instancetypes, plus those of `namespace` when given. */
   listInstancetypes(cluster: string, options: { namespace?: string } = {}) {
     const qs = options.namespace ? `?namespace=${enc(options.namespace)}` : '';
-    return this.call<ItemsResponse<InstancetypeOption>>(`/clusters/${enc(cluster)}/instancetypes${qs}`);
+    return this.call<ItemsResponse<InstancetypeOption>>(
+      `/clusters/${enc(cluster)}/instancetypes${qs}`,
+    );
   }
 
   listPreferences(cluster: string, options: { namespace?: string } = {}) {
     const qs = options.namespace ? `?namespace=${enc(options.namespace)}` : '';
-    return this.call<ItemsResponse<PreferenceOption>>(`/clusters/${enc(cluster)}/preferences${qs}`);
+    return this.call<ItemsResponse<PreferenceOption>>(
+      `/clusters/${enc(cluster)}/preferences${qs}`,
+    );
   }
 
   /** DataSources (golden images) with their OS and source. */
   listGoldenImages(cluster: string) {
-    return this.call<ItemsResponse<GoldenImageOption>>(`/clusters/${enc(cluster)}/goldenimages`);
+    return this.call<ItemsResponse<GoldenImageOption>>(
+      `/clusters/${enc(cluster)}/goldenimages`,
+    );
   }
 
   /** CPU, memory, network and storage series of a VM; 501 (NotImplementedError) when its cluster has no Prometheus. */
   getVmMetrics(ref: VmRef, options: { range?: MetricsRange } = {}) {
-    return this.call<VmMetricsResponse>(`${vmPath(ref)}/metrics${options.range ? `?range=${enc(options.range)}` : ''}`);
+    return this.call<VmMetricsResponse>(
+      `${vmPath(ref)}/metrics${
+        options.range ? `?range=${enc(options.range)}` : ''
+      }`,
+    );
   }
 
   /**
@@ -179,44 +231,92 @@ export class KubevirtApiClient {
     const base = await this.options.discoveryApi.getBaseUrl('kubevirt');
     const url = `${base.replace(/^http/, 'ws')}${vmPath(ref)}/${kind}`;
     const encoded = base64url(token);
-    return { url, protocols: [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${encoded}`] };
+    return {
+      url,
+      protocols: [
+        VM_CONSOLE_PROTOCOL,
+        `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${encoded}`,
+      ],
+    };
   }
 
   /** Grows the PVC behind a disk (the storage class must allow expansion). */
   resizeDisk(ref: VmRef, volume: string, request: ResizeDiskRequest) {
-    return this.send<ResizeDiskResponse>('POST', `${vmPath(ref)}/disks/${enc(volume)}/resize`, request);
+    return this.send<ResizeDiskResponse>(
+      'POST',
+      `${vmPath(ref)}/disks/${enc(volume)}/resize`,
+      request,
+    );
   }
 
   /** Adds a NIC; `applied` says whether the running VM got it (hot-plug) or needs a restart. */
   addInterface(ref: VmRef, request: AddInterfaceRequest) {
-    return this.send<InterfaceChangeResponse>('POST', `${vmPath(ref)}/interfaces`, request);
+    return this.send<InterfaceChangeResponse>(
+      'POST',
+      `${vmPath(ref)}/interfaces`,
+      request,
+    );
   }
 
-  removeInterface(ref: VmRef, name: string, options: { dryRun?: boolean } = {}) {
-    return this.call<InterfaceChangeResponse>(`${vmPath(ref)}/interfaces/${enc(name)}${dryRunQuery(options)}`, { method: 'DELETE' });
+  removeInterface(
+    ref: VmRef,
+    name: string,
+    options: { dryRun?: boolean } = {},
+  ) {
+    return this.call<InterfaceChangeResponse>(
+      `${vmPath(ref)}/interfaces/${enc(name)}${dryRunQuery(options)}`,
+      { method: 'DELETE' },
+    );
   }
 
   /** CPU sockets and guest memory; more of either on a running VM is applied by a live migration. */
   hotplugResources(ref: VmRef, request: HotplugResourcesRequest) {
-    return this.send<HotplugResourcesResponse>('PATCH', `${vmPath(ref)}/resources`, request);
+    return this.send<HotplugResourcesResponse>(
+      'PATCH',
+      `${vmPath(ref)}/resources`,
+      request,
+    );
   }
 
-  saveAsTemplate(ref: VmRef, request: SaveTemplateRequest) {
-    return this.send<{ template: VmTemplateInfo; dryRun: boolean }>('POST', `${vmPath(ref)}/template`, request);
+  saveAsSavedVmTemplate(ref: VmRef, request: SaveAsSavedVmTemplateRequest) {
+    return this.send<{ template: SavedVmTemplate; dryRun: boolean }>(
+      'POST',
+      `${vmPath(ref)}/template`,
+      request,
+    );
   }
 
   /** Saved VM templates of a cluster in the namespaces where the caller may create VMs. */
-  listVmTemplates(cluster: string) {
-    return this.call<ItemsResponse<VmTemplateInfo>>(`/clusters/${enc(cluster)}/templates`);
+  listSavedVmTemplates(cluster: string) {
+    return this.call<ItemsResponse<SavedVmTemplate>>(
+      `/clusters/${enc(cluster)}/templates`,
+    );
   }
 
-  createVmFromTemplate(template: { cluster: string; namespace: string; name: string }, request: CreateFromSavedTemplateRequest) {
-    return this.send<CreateVmResponse>('POST', `/clusters/${enc(template.cluster)}/templates/${enc(template.namespace)}/${enc(template.name)}/vms`, request);
+  createVmFromSavedVmTemplate(
+    template: { cluster: string; namespace: string; name: string },
+    request: CreateVmFromSavedVmTemplateRequest,
+  ) {
+    return this.send<CreateVmResponse>(
+      'POST',
+      `/clusters/${enc(template.cluster)}/templates/${enc(
+        template.namespace,
+      )}/${enc(template.name)}/vms`,
+      request,
+    );
   }
 
   /** Live-migrates every VM off a node; per VM, migrating or why not. */
-  evacuateNode(cluster: string, node: string, options: { dryRun?: boolean } = {}) {
-    return this.send<EvacuateNodeResponse>('POST', `/clusters/${enc(cluster)}/nodes/${enc(node)}/evacuate`, options.dryRun ? { dryRun: true } : {});
+  evacuateNode(
+    cluster: string,
+    node: string,
+    options: { dryRun?: boolean } = {},
+  ) {
+    return this.send<EvacuateNodeResponse>(
+      'POST',
+      `/clusters/${enc(cluster)}/nodes/${enc(node)}/evacuate`,
+      options.dryRun ? { dryRun: true } : {},
+    );
   }
 
   /** One action on several VMs, each authorized on its own; 200 with a result per VM. */
@@ -224,4 +324,3 @@ export class KubevirtApiClient {
     return this.send<BulkResponse>('POST', '/vms/bulk', request);
   }
 }
-

@@ -1,2 +1,7 @@
 export * from './types';
+export * from './labels';
+export * from './vmActions';
+export * from './signalChannels';
+export * from './consoleProtocol';
+export * from './capabilities';
 export * from './client';

@@ -1,7 +1,5 @@
 import { VmOperation } from '../permissions';
-
-/** The label that ties a VM to a catalog entity, as the Kubernetes plugin uses it. */
-export const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
+import { ClusterCapabilities, UnavailableOperations } from './capabilities';
 
 /** One VM as lists show it: what the cache knows of the VM and its instance. */
 export interface VmSummary {
@@ -28,6 +26,8 @@ export interface VmSummary {
   resourceVersion?: string;
   /** What the caller may do on this VM, from the same decision the broker enforces. */
   allowedOperations: VmOperation[];
+  /** Operations the VM's cluster cannot perform (a feature gate or part it lacks), with the reason; never in allowedOperations. */
+  unavailableOperations?: UnavailableOperations;
 }
 
 export type ClusterSyncState = 'synced' | 'not-synced' | 'stale';
@@ -42,6 +42,13 @@ export interface ClusterStatus {
   vmCount?: number;
   /** Resources the cluster does not serve (e.g. datavolumes without CDI): those features are off there. */
   unavailableKinds?: string[];
+  /**
+   * Why the broker cannot use this cluster at all (bad config, credentials it cannot obtain, an
+   * unsupported auth provider): set only on clusters it found but never connected to.
+   */
+  problem?: string;
+  /** What the cluster can do (KubeVirt version, feature gates, optional parts), once probed. */
+  capabilities?: ClusterCapabilities;
 }
 
 export interface VmListResponse {
@@ -146,7 +153,7 @@ export interface DryRunOption {
 }
 
 /** Create a VM from a few choices: the broker writes the manifest. */
-export interface CreateVmFromTemplateRequest extends DryRunOption {
+export interface CreateVmFromChoicesRequest extends DryRunOption {
   cluster: string;
   namespace: string;
   name: string;
@@ -154,7 +161,9 @@ export interface CreateVmFromTemplateRequest extends DryRunOption {
   instancetype?: string;
   resources?: { cpu: number; memory: string };
   preference?: string;
-  image: { goldenImage: { name: string; namespace: string } } | { containerDisk: string };
+  image:
+    | { goldenImage: { name: string; namespace: string } }
+    | { containerDisk: string };
   /** Root disk size for golden images, e.g. "30Gi". */
   diskSize?: string;
   cloudInitUserData?: string;
@@ -170,7 +179,9 @@ export interface CreateVmFromManifestRequest extends DryRunOption {
   manifest: Record<string, unknown>;
 }
 
-export type CreateVmRequest = CreateVmFromTemplateRequest | CreateVmFromManifestRequest;
+export type CreateVmRequest =
+  | CreateVmFromChoicesRequest
+  | CreateVmFromManifestRequest;
 
 export interface CreateVmResponse {
   vm: VmSummary;
@@ -192,7 +203,12 @@ export interface UpdateVmResponse {
  * so a form can show it and retry with `currentResourceVersion`.
  */
 export interface VmConflictErrorBody {
-  error: { name: 'ConflictError'; message: string; currentResourceVersion?: string; current?: unknown };
+  error: {
+    name: 'ConflictError';
+    message: string;
+    currentResourceVersion?: string;
+    current?: unknown;
+  };
 }
 
 export interface CreateSnapshotRequest extends DryRunOption {
@@ -271,7 +287,12 @@ export interface GoldenImageOption {
   os?: string;
   displayName?: string;
   ready: boolean;
-  source: { type: 'pvc' | 'snapshot' | 'registry' | 'other'; name?: string; namespace?: string; url?: string };
+  source: {
+    type: 'pvc' | 'snapshot' | 'registry' | 'other';
+    name?: string;
+    namespace?: string;
+    url?: string;
+  };
   defaultInstancetype?: string;
   defaultPreference?: string;
 }
@@ -296,45 +317,8 @@ export interface VmListQuery {
   limit?: number;
 }
 
-/** Operations that act on a VM with one request and no body of their own. */
-export const vmActions = [
-  'start',
-  'stop',
-  'forceStop',
-  'restart',
-  'pause',
-  'unpause',
-  'migrate',
-] as const;
-export type VmAction = (typeof vmActions)[number];
-
-/** Signals channels the broker publishes on; messages carry only `{ ref, status }`. */
-export const kubevirtSignalChannels = {
-  vm: (ref: { cluster: string; namespace: string; name: string }) =>
-    `kubevirt:vm:${ref.cluster}/${ref.namespace}/${ref.name}`,
-  entity: (kubernetesId: string) => `kubevirt:entity:${kubernetesId}`,
-  clusters: 'kubevirt:clusters',
-};
-
 /** The two consoles a VM offers through the broker's websocket proxy. */
 export type VmConsoleKind = 'console' | 'vnc';
-
-/**
- * Subprotocols of the broker's console websocket. Browsers cannot set headers
- * on a websocket, so the Backstage token travels as a second subprotocol
- * `<prefix><base64url(token), no padding>` (the kube-apiserver's convention for
- * its own bearer subprotocol); the broker answers with `plain.kubevirt.io`.
- */
-export const VM_CONSOLE_PROTOCOL = 'plain.kubevirt.io';
-export const VM_CONSOLE_TOKEN_PROTOCOL_PREFIX = 'base64url.bearer.authorization.backstage.io.';
-
-/**
- * Close codes of the console websocket beyond the standard ones: 4000 + the
- * HTTP status of the refusal (4403 no console permission, 4404 no such VM or
- * instance, 4400 VM not running / no console device, 4409 wrong state, 4503
- * cluster unreachable); the close reason carries the message.
- */
-export const vmConsoleCloseCode = (httpStatus: number) => 4000 + httpStatus;
 
 export interface MetricPoint {
   /** Unix time in seconds. */
@@ -423,7 +407,7 @@ export interface HotplugResourcesResponse {
 }
 
 /** A VM definition saved for reuse: a ConfigMap labelled kubevirt.backstage.io/vm-template in the source VM's namespace. */
-export interface VmTemplateInfo {
+export interface SavedVmTemplate {
   cluster: string;
   namespace: string;
   name: string;
@@ -437,13 +421,13 @@ export interface VmTemplateInfo {
   instancetype?: string;
   preference?: string;
 }
-export interface SaveTemplateRequest {
+export interface SaveAsSavedVmTemplateRequest {
   name: string;
   displayName?: string;
   description?: string;
   dryRun?: boolean;
 }
-export interface CreateFromSavedTemplateRequest {
+export interface CreateVmFromSavedVmTemplateRequest {
   name: string;
   runStrategy?: 'Always' | 'Halted' | 'Manual' | 'RerunOnFailure' | 'Once';
   dryRun?: boolean;

@@ -27,6 +27,8 @@ export const vmOperationPermissions = {
   stop: vmPowerPermission,
   forceStop: vmPowerPermission,
   restart: vmPowerPermission,
+  // the guest reboots inside the same instance: the same right as restarting the VM
+  softReboot: vmPowerPermission,
   pause: vmPausePermission,
   unpause: vmPausePermission,
   migrate: vmMigratePermission,
@@ -42,9 +44,11 @@ export const vmOperationPermissions = {
   removeInterface: vmUpdatePermission,
   hotplugResources: vmUpdatePermission,
   // a reusable copy of the VM's definition: the same right as cloning it (a create-type action on the source)
-  saveAsTemplate: vmClonePermission,
+  saveAsSavedVmTemplate: vmClonePermission,
 } as const satisfies Record<string, KubevirtVmPermission>;
 
 export type VmOperation = keyof typeof vmOperationPermissions;
 
-export const vmOperations = Object.keys(vmOperationPermissions) as VmOperation[];
+export const vmOperations = Object.keys(
+  vmOperationPermissions,
+) as VmOperation[];

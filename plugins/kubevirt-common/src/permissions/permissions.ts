@@ -51,12 +51,13 @@ export const vmRestorePermission = vmPermission('restore', 'update');
 export const vmConsolePermission = vmPermission('console', 'update');
 
 /** Create a VM in a cluster and namespace (resource ref `<cluster>/<namespace>`). */
-export const vmCreatePermission: KubevirtNamespacePermission =
-  createPermission({
+export const vmCreatePermission: KubevirtNamespacePermission = createPermission(
+  {
     name: 'kubevirt.vm.create',
     attributes: { action: 'create' },
     resourceType: KUBEVIRT_NAMESPACE_RESOURCE_TYPE,
-  });
+  },
+);
 
 /** Every permission on existing VMs, in the order the UI lists them. */
 export const kubevirtVmPermissions: KubevirtVmPermission[] = [
@@ -73,4 +74,7 @@ export const kubevirtVmPermissions: KubevirtVmPermission[] = [
 ];
 
 /** Every permission this plugin defines. */
-export const kubevirtPermissions = [...kubevirtVmPermissions, vmCreatePermission];
+export const kubevirtPermissions = [
+  ...kubevirtVmPermissions,
+  vmCreatePermission,
+];

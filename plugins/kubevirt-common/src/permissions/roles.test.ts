@@ -1,6 +1,11 @@
 import { vmOperationPermissions } from './operations';
 import { kubevirtPermissions, vmCreatePermission } from './permissions';
-import { roleGrants, vmRolePermissions, vmRoles, weakestRoleFor } from './roles';
+import {
+  roleGrants,
+  vmRolePermissions,
+  vmRoles,
+  weakestRoleFor,
+} from './roles';
 
 describe('VM role table', () => {
   it('grants each role everything the weaker role has', () => {
@@ -14,10 +19,20 @@ describe('VM role table', () => {
 
   it('matches the documented roles', () => {
     const names = (role: (typeof vmRoles)[number]) =>
-      vmRolePermissions[role].map(p => p.name.replace('kubevirt.vm.', '')).sort();
+      vmRolePermissions[role]
+        .map(p => p.name.replace('kubevirt.vm.', ''))
+        .sort();
     expect(names('vm-viewer')).toEqual(['read']);
     expect(names('vm-user')).toEqual(
-      ['console', 'pause', 'power', 'read', 'restore', 'snapshot', 'update'].sort(),
+      [
+        'console',
+        'pause',
+        'power',
+        'read',
+        'restore',
+        'snapshot',
+        'update',
+      ].sort(),
     );
     expect(names('vm-power-user')).toEqual(
       [...names('vm-user'), 'clone', 'migrate'].sort(),
@@ -33,7 +48,9 @@ describe('VM role table', () => {
     }
     expect(weakestRoleFor(vmOperationPermissions.read)).toBe('vm-viewer');
     expect(weakestRoleFor(vmOperationPermissions.start)).toBe('vm-user');
-    expect(weakestRoleFor(vmOperationPermissions.migrate)).toBe('vm-power-user');
+    expect(weakestRoleFor(vmOperationPermissions.migrate)).toBe(
+      'vm-power-user',
+    );
     expect(weakestRoleFor(vmOperationPermissions.delete)).toBe('vm-admin');
     expect(weakestRoleFor(vmCreatePermission)).toBe('vm-admin');
   });

@@ -2,7 +2,7 @@ import { createPermissionResourceRef } from '@backstage/plugin-permission-node';
 import {
   KUBEVIRT_NAMESPACE_RESOURCE_TYPE,
   KUBEVIRT_VM_RESOURCE_TYPE,
-} from '@internal/plugin-kubevirt-common';
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /**
  * What permission rules see of a VM. The broker builds it from its cache;

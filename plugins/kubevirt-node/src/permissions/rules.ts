@@ -14,7 +14,9 @@ const clusters = z.object({
 const namespaces = z.object({
   namespaces: z
     .array(z.string())
-    .describe('Namespaces, either `<namespace>` (any cluster) or `<cluster>/<namespace>`'),
+    .describe(
+      'Namespaces, either `<namespace>` (any cluster) or `<cluster>/<namespace>`',
+    ),
 });
 
 const inNamespace = (
@@ -23,7 +25,8 @@ const inNamespace = (
 ) =>
   values.some(
     v =>
-      v === resource.namespace || v === `${resource.cluster}/${resource.namespace}`,
+      v === resource.namespace ||
+      v === `${resource.cluster}/${resource.namespace}`,
   );
 
 /** Rules on VMs, registered by the broker so any policy can use them. */
@@ -50,7 +53,9 @@ export const kubevirtVmRules = {
       'The VM belongs (backstage.io/kubernetes-id) to a catalog entity owned by one of the given refs',
     resourceRef: kubevirtVmResourceRef,
     paramsSchema: z.object({
-      owners: z.array(z.string()).describe('Owner entity refs, e.g. group:default/team-a'),
+      owners: z
+        .array(z.string())
+        .describe('Owner entity refs, e.g. group:default/team-a'),
     }),
     apply: (vm, { owners }) => vm.owners.some(o => owners.includes(o)),
     toQuery: ({ owners }) => ({ property: 'owner', values: owners }),

@@ -6,7 +6,7 @@ import {
   createServiceRef,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { KubevirtApiClient } from '@internal/plugin-kubevirt-common';
+import { KubevirtApiClient } from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /**
  * The broker's API for other backend plugins (scaffolder and catalog modules,
@@ -51,6 +51,7 @@ export const kubevirtServiceRef = createServiceRef<KubevirtService>({
     createServiceFactory({
       service,
       deps: { discovery: coreServices.discovery, auth: coreServices.auth },
-      factory: ({ discovery, auth }) => new DefaultKubevirtService(discovery, auth),
+      factory: ({ discovery, auth }) =>
+        new DefaultKubevirtService(discovery, auth),
     }),
 });

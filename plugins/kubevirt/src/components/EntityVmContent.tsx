@@ -1,6 +1,10 @@
 import { WarningPanel } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { VM_CLUSTER_ANNOTATION, VM_NAME_ANNOTATION, VM_NAMESPACE_ANNOTATION } from '@internal/plugin-kubevirt-common';
+import {
+  VM_CLUSTER_ANNOTATION,
+  VM_NAME_ANNOTATION,
+  VM_NAMESPACE_ANNOTATION,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { useMemo } from 'react';
 import { VmDetails } from './vm/VmDetails';
 
@@ -11,7 +15,10 @@ export const EntityVmContent = () => {
   const cluster = a[VM_CLUSTER_ANNOTATION];
   const namespace = a[VM_NAMESPACE_ANNOTATION];
   const name = a[VM_NAME_ANNOTATION];
-  const vmRef = useMemo(() => ({ cluster, namespace, name }), [cluster, namespace, name]);
+  const vmRef = useMemo(
+    () => ({ cluster, namespace, name }),
+    [cluster, namespace, name],
+  );
   if (!cluster || !namespace || !name) {
     return (
       <WarningPanel

@@ -3,7 +3,13 @@ import { ReactNode } from 'react';
 import { VmLinkBaseProvider } from './links';
 
 /** Links to VM pages in apps on the old frontend system; none when the list page is not mounted there. */
-export const LegacyLinks = ({ routeRef, children }: { routeRef: RouteRef; children: ReactNode }) => {
+export const LegacyLinks = ({
+  routeRef,
+  children,
+}: {
+  routeRef: RouteRef;
+  children: ReactNode;
+}) => {
   let base: string | undefined;
   try {
     // useRouteRef calls all its hooks before it throws for an unmounted ref, so the order never changes

@@ -1,8 +1,8 @@
 import { Content } from '@backstage/core-components';
-import { kubevirtSignalChannels } from '@internal/plugin-kubevirt-common';
+import { kubevirtSignalChannels } from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import { VmBrowser } from './list/VmBrowser';
-import { CreateFromTemplateButton } from './spec/CreateFromTemplateDialog';
+import { CreateVmFromSavedTemplateButton } from './spec/CreateVmFromSavedTemplateDialog';
 
 const all = {};
 
@@ -10,9 +10,13 @@ const all = {};
 export const VmListPage = () => (
   <Content>
     <Box mb={2} display="flex" justifyContent="flex-end">
-      <CreateFromTemplateButton />
+      <CreateVmFromSavedTemplateButton />
     </Box>
     {/* VMs created or deleted anywhere are announced on the clusters channel */}
-    <VmBrowser title="Virtual machines" baseQuery={all} channel={kubevirtSignalChannels.clusters} />
+    <VmBrowser
+      title="Virtual machines"
+      baseQuery={all}
+      channel={kubevirtSignalChannels.clusters}
+    />
   </Content>
 );

@@ -8,28 +8,67 @@ import {
 } from '@backstage/core-components';
 import Tooltip from '@material-ui/core/Tooltip';
 
-export type StatusClass = 'ok' | 'error' | 'progress' | 'paused' | 'stopped' | 'unknown';
+export type StatusClass =
+  | 'ok'
+  | 'error'
+  | 'progress'
+  | 'paused'
+  | 'stopped'
+  | 'unknown';
 
 /** Every printableStatus KubeVirt reports, with what it means to the user. */
-export const printableStatuses: Record<string, { cls: StatusClass; hint: string }> = {
+const printableStatuses: Record<string, { cls: StatusClass; hint: string }> = {
   Running: { cls: 'ok', hint: 'The VM runs.' },
   Stopped: { cls: 'stopped', hint: 'The VM is stopped: it has no instance.' },
-  Paused: { cls: 'paused', hint: 'The VM is paused: its vCPUs are frozen, memory kept.' },
+  Paused: {
+    cls: 'paused',
+    hint: 'The VM is paused: its vCPUs are frozen, memory kept.',
+  },
   Starting: { cls: 'progress', hint: 'The VM is being prepared to run.' },
   Stopping: { cls: 'progress', hint: 'The VM is shutting down.' },
   Terminating: { cls: 'progress', hint: 'The VM is being deleted.' },
   Migrating: { cls: 'progress', hint: 'The VM is moving to another node.' },
-  Provisioning: { cls: 'progress', hint: 'The VM waits for its disks (DataVolume import or clone).' },
-  WaitingForVolumeBinding: { cls: 'progress', hint: 'A disk claim waits to be bound.' },
-  WaitingForReceiver: { cls: 'progress', hint: 'The VM waits for a receiving migration.' },
-  ErrorUnschedulable: { cls: 'error', hint: 'No node can run the VM (resources, affinity or taints).' },
-  ErrImagePull: { cls: 'error', hint: 'A container disk image cannot be pulled.' },
-  ImagePullBackOff: { cls: 'error', hint: 'Pulling a container disk image keeps failing.' },
-  CrashLoopBackOff: { cls: 'error', hint: 'The VM keeps crashing and is restarted with back-off.' },
-  ErrorPvcNotFound: { cls: 'error', hint: 'A disk claim the VM uses does not exist.' },
-  ErrorDataVolumeNotFound: { cls: 'error', hint: 'A DataVolume the VM uses does not exist.' },
+  Provisioning: {
+    cls: 'progress',
+    hint: 'The VM waits for its disks (DataVolume import or clone).',
+  },
+  WaitingForVolumeBinding: {
+    cls: 'progress',
+    hint: 'A disk claim waits to be bound.',
+  },
+  WaitingForReceiver: {
+    cls: 'progress',
+    hint: 'The VM waits for a receiving migration.',
+  },
+  ErrorUnschedulable: {
+    cls: 'error',
+    hint: 'No node can run the VM (resources, affinity or taints).',
+  },
+  ErrImagePull: {
+    cls: 'error',
+    hint: 'A container disk image cannot be pulled.',
+  },
+  ImagePullBackOff: {
+    cls: 'error',
+    hint: 'Pulling a container disk image keeps failing.',
+  },
+  CrashLoopBackOff: {
+    cls: 'error',
+    hint: 'The VM keeps crashing and is restarted with back-off.',
+  },
+  ErrorPvcNotFound: {
+    cls: 'error',
+    hint: 'A disk claim the VM uses does not exist.',
+  },
+  ErrorDataVolumeNotFound: {
+    cls: 'error',
+    hint: 'A DataVolume the VM uses does not exist.',
+  },
   DataVolumeError: { cls: 'error', hint: 'A DataVolume of the VM failed.' },
-  Unknown: { cls: 'error', hint: 'The VM state cannot be determined: the cluster reports nothing usable.' },
+  Unknown: {
+    cls: 'error',
+    hint: 'The VM state cannot be determined: the cluster reports nothing usable.',
+  },
 };
 
 /** The statuses the list filter offers, in the order users think of them. */
@@ -66,7 +105,11 @@ const Icon = ({ status }: { status: string }) => {
 
 export const VmStatus = ({ status }: { status: string }) => (
   <Tooltip title={printableStatuses[status]?.hint ?? status}>
-    <span data-testid="vm-status" data-status-class={statusClass(status)} style={{ whiteSpace: 'nowrap' }}>
+    <span
+      data-testid="vm-status"
+      data-status-class={statusClass(status)}
+      style={{ whiteSpace: 'nowrap' }}
+    >
       <Icon status={status} />
     </span>
   </Tooltip>

@@ -14,9 +14,15 @@ export function errorText(error: unknown): string {
 }
 
 export function isNotFound(error: unknown) {
-  return (error as ResponseError)?.body?.response?.statusCode === 404 || (error as ResponseError)?.response?.status === 404;
+  return (
+    (error as ResponseError)?.body?.response?.statusCode === 404 ||
+    (error as ResponseError)?.response?.status === 404
+  );
 }
 
 export function isConflict(error: unknown) {
-  return (error as ResponseError)?.body?.response?.statusCode === 409 || (error as ResponseError)?.response?.status === 409;
+  return (
+    (error as ResponseError)?.body?.response?.statusCode === 409 ||
+    (error as ResponseError)?.response?.status === 409
+  );
 }

@@ -1,4 +1,4 @@
-import { VmRef } from '@internal/plugin-kubevirt-common';
+import { VmRef } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { createContext, ReactNode, useContext } from 'react';
 
 const BaseContext = createContext<string | undefined>(undefined);
@@ -8,14 +8,20 @@ const BaseContext = createContext<string | undefined>(undefined);
  * link to a VM page. The app's routing decides the path; each frontend system
  * provides it in its own way (see alpha.tsx and index.ts).
  */
-export const VmLinkBaseProvider = ({ base, children }: { base?: string; children: ReactNode }) => (
-  <BaseContext.Provider value={base}>{children}</BaseContext.Provider>
-);
+export const VmLinkBaseProvider = ({
+  base,
+  children,
+}: {
+  base?: string;
+  children: ReactNode;
+}) => <BaseContext.Provider value={base}>{children}</BaseContext.Provider>;
 
 const enc = encodeURIComponent;
 
-export function vmPath(base: string, ref: VmRef) {
-  return `${base.replace(/\/$/, '')}/${enc(ref.cluster)}/${enc(ref.namespace)}/${enc(ref.name)}`;
+function vmPath(base: string, ref: VmRef) {
+  return `${base.replace(/\/$/, '')}/${enc(ref.cluster)}/${enc(
+    ref.namespace,
+  )}/${enc(ref.name)}`;
 }
 
 /** A VM page link builder, or undefined when the plugin page is not mounted in this app. */

@@ -19,7 +19,13 @@ export function useSignalRefresh(channel: string, debounceMs = 250) {
 }
 
 /** Calls `onSignal` when something arrives on `channel`: one per visible row of a list. */
-export const SignalWatch = ({ channel, onSignal }: { channel: string; onSignal: () => void }) => {
+export const SignalWatch = ({
+  channel,
+  onSignal,
+}: {
+  channel: string;
+  onSignal: () => void;
+}) => {
   const { lastSignal } = useSignal(channel);
   useEffect(() => {
     if (lastSignal) onSignal();

@@ -25,8 +25,22 @@ export interface PickerSelectProps {
 
 /** A native select: keyboard- and screen-reader-friendly, and what the scaffolder's own pickers look like next to it. */
 export function PickerSelect(props: PickerSelectProps) {
-  const { id, label, description, required, value, options, loading, error, placeholder, disabled, onChange } = props;
-  const empty = loading ? 'Loading…' : placeholder ?? `Choose ${label.toLocaleLowerCase('en-US')}`;
+  const {
+    id,
+    label,
+    description,
+    required,
+    value,
+    options,
+    loading,
+    error,
+    placeholder,
+    disabled,
+    onChange,
+  } = props;
+  const empty = loading
+    ? 'Loading…'
+    : placeholder ?? `Choose ${label.toLocaleLowerCase('en-US')}`;
   return (
     <TextField
       id={id}

@@ -14,8 +14,13 @@ export interface InstancetypeOptions extends ClusterDependentOptions {
  * The value of another field of the template form: the scaffolder passes the
  * data of every page so far as formContext.formData, and each change as the user types.
  */
-export function fieldValue(formContext: unknown, field: string): string | undefined {
-  const value = (formContext as { formData?: Record<string, unknown> } | undefined)?.formData?.[field];
+export function fieldValue(
+  formContext: unknown,
+  field: string,
+): string | undefined {
+  const value = (
+    formContext as { formData?: Record<string, unknown> } | undefined
+  )?.formData?.[field];
   return typeof value === 'string' && value ? value : undefined;
 }
 

@@ -8,4 +8,7 @@ export {
   KubevirtInstancetypePickerSchema,
   KubevirtGoldenImagePickerSchema,
 } from './fields';
-export type { ClusterDependentOptions, InstancetypeOptions } from './formValues';
+export type {
+  ClusterDependentOptions,
+  InstancetypeOptions,
+} from './formValues';

@@ -6,20 +6,33 @@ import { kubevirtFields } from './fields';
 
 /** Cluster picker for template forms (old frontend system). */
 export const KubevirtClusterPickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension({ ...kubevirtFields.cluster, schema: kubevirtFields.cluster.schema.schema }),
+  createScaffolderFieldExtension({
+    ...kubevirtFields.cluster,
+    schema: kubevirtFields.cluster.schema.schema,
+  }),
 );
 
 /** Namespace picker: only namespaces where the user may create VMs (old frontend system). */
 export const KubevirtNamespacePickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension({ ...kubevirtFields.namespace, schema: kubevirtFields.namespace.schema.schema }),
+  createScaffolderFieldExtension({
+    ...kubevirtFields.namespace,
+    schema: kubevirtFields.namespace.schema.schema,
+  }),
 );
 
 /** Instancetype picker with vCPU and memory (old frontend system). */
-export const KubevirtInstancetypePickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension({ ...kubevirtFields.instancetype, schema: kubevirtFields.instancetype.schema.schema }),
-);
+export const KubevirtInstancetypePickerFieldExtension =
+  scaffolderPlugin.provide(
+    createScaffolderFieldExtension({
+      ...kubevirtFields.instancetype,
+      schema: kubevirtFields.instancetype.schema.schema,
+    }),
+  );
 
 /** Golden image picker (old frontend system). */
 export const KubevirtGoldenImagePickerFieldExtension = scaffolderPlugin.provide(
-  createScaffolderFieldExtension({ ...kubevirtFields.goldenImage, schema: kubevirtFields.goldenImage.schema.schema }),
+  createScaffolderFieldExtension({
+    ...kubevirtFields.goldenImage,
+    schema: kubevirtFields.goldenImage.schema.schema,
+  }),
 );

@@ -1,11 +1,19 @@
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
-import { createFormField, FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { kubevirtFields } from './fields';
 
 const field = (key: keyof typeof kubevirtFields, name: string) =>
   FormFieldBlueprint.make({
     name,
-    params: { field: async () => createFormField(kubevirtFields[key] as Parameters<typeof createFormField>[0]) },
+    params: {
+      field: async () =>
+        createFormField(
+          kubevirtFields[key] as Parameters<typeof createFormField>[0],
+        ),
+    },
   });
 
 /**

@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { VmDetail, VmSummary } from '@internal/plugin-kubevirt-common';
+import {
+  VmDetail,
+  VmSummary,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -21,7 +24,12 @@ import { useVmWait } from './useVmWait';
 function defaultSnapshotName(vm: VmSummary) {
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${vm.name}-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`.slice(0, 63);
+  return `${vm.name}-${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(
+    d.getDate(),
+  )}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`.slice(
+    0,
+    63,
+  );
 }
 
 export interface OperationDialogProps {
@@ -41,12 +49,25 @@ export interface OperationDialogProps {
  * confirmation for destructive ones, the broker's error in words, and then
  * progress until the cluster shows the new state.
  */
-export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled }: OperationDialogProps) => {
+export const OperationDialog = ({
+  spec,
+  vm,
+  detail,
+  snapshot,
+  onClose,
+  onSettled,
+}: OperationDialogProps) => {
   const api = useApi(kubevirtApiRef);
-  const [snapshotName, setSnapshotName] = useState(() => defaultSnapshotName(vm));
-  const [cloneTarget, setCloneTarget] = useState(`${vm.name}-clone`.slice(0, 63));
+  const [snapshotName, setSnapshotName] = useState(() =>
+    defaultSnapshotName(vm),
+  );
+  const [cloneTarget, setCloneTarget] = useState(
+    `${vm.name}-clone`.slice(0, 63),
+  );
   const readySnapshots = (detail?.snapshots ?? []).filter(s => s.readyToUse);
-  const [restoreSnapshot, setRestoreSnapshot] = useState(snapshot ?? readySnapshots[0]?.name ?? '');
+  const [restoreSnapshot, setRestoreSnapshot] = useState(
+    snapshot ?? readySnapshots[0]?.name ?? '',
+  );
   const [confirmation, setConfirmation] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string>();
@@ -56,7 +77,9 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
   const inputProblem =
     (spec.input === 'snapshotName' && nameProblem(snapshotName)) ||
     (spec.input === 'cloneTarget' && nameProblem(cloneTarget)) ||
-    (spec.input === 'restoreSnapshot' && !restoreSnapshot && 'Choose a snapshot') ||
+    (spec.input === 'restoreSnapshot' &&
+      !restoreSnapshot &&
+      'Choose a snapshot') ||
     undefined;
   const confirmed = !spec.destructive || confirmation === vm.name;
   const started = !!wait;
@@ -66,7 +89,13 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
     setSubmitting(true);
     setError(undefined);
     try {
-      setWait(await spec.run({ api, vm, input: { snapshotName, cloneTarget, restoreSnapshot } }));
+      setWait(
+        await spec.run({
+          api,
+          vm,
+          input: { snapshotName, cloneTarget, restoreSnapshot },
+        }),
+      );
     } catch (e) {
       setError(`${spec.label} of ${vm.name} failed: ${errorText(e)}`);
     } finally {
@@ -80,7 +109,13 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
   };
 
   return (
-    <Dialog open onClose={close} maxWidth="sm" fullWidth aria-labelledby="kubevirt-op-title">
+    <Dialog
+      open
+      onClose={close}
+      maxWidth="sm"
+      fullWidth
+      aria-labelledby="kubevirt-op-title"
+    >
       <DialogTitle id="kubevirt-op-title">
         {spec.label} {vm.name}
       </DialogTitle>
@@ -108,7 +143,9 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
             value={cloneTarget}
             onChange={e => setCloneTarget(e.target.value)}
             error={!!nameProblem(cloneTarget)}
-            helperText={nameProblem(cloneTarget) ?? `Created in ${vm.namespace}, stopped`}
+            helperText={
+              nameProblem(cloneTarget) ?? `Created in ${vm.namespace}, stopped`
+            }
             fullWidth
             margin="dense"
           />
@@ -120,14 +157,20 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
             label="Snapshot"
             value={restoreSnapshot}
             onChange={e => setRestoreSnapshot(e.target.value)}
-            helperText={readySnapshots.length ? 'Only snapshots ready to use are listed' : 'No snapshot is ready to use'}
+            helperText={
+              readySnapshots.length
+                ? 'Only snapshots ready to use are listed'
+                : 'No snapshot is ready to use'
+            }
             fullWidth
             margin="dense"
           >
             {readySnapshots.map(s => (
               <MenuItem key={s.name} value={s.name}>
                 {s.name}
-                {s.creationTime ? ` (${new Date(s.creationTime).toLocaleString()})` : ''}
+                {s.creationTime
+                  ? ` (${new Date(s.creationTime).toLocaleString()})`
+                  : ''}
               </MenuItem>
             ))}
           </TextField>
@@ -139,7 +182,10 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
               label={`Type ${vm.name} to confirm`}
               value={confirmation}
               onChange={e => setConfirmation(e.target.value)}
-              inputProps={{ 'aria-label': 'Type the VM name to confirm', autoComplete: 'off' }}
+              inputProps={{
+                'aria-label': 'Type the VM name to confirm',
+                autoComplete: 'off',
+              }}
               fullWidth
               margin="dense"
             />
@@ -150,7 +196,9 @@ export const OperationDialog = ({ spec, vm, detail, snapshot, onClose, onSettled
             <Alert severity="error">{error}</Alert>
           </Box>
         )}
-        {started && waitState && <WaitProgress target={wait!.target} state={waitState} />}
+        {started && waitState && (
+          <WaitProgress target={wait!.target} state={waitState} />
+        )}
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>{started ? 'Close' : 'Cancel'}</Button>

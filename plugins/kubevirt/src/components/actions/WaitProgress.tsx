@@ -5,7 +5,13 @@ import Alert from '@material-ui/lab/Alert';
 import { WaitState } from './useVmWait';
 
 /** Where a dialog's wait for the cluster stands: progress while waiting, then the outcome. */
-export const WaitProgress = ({ target, state }: { target: string; state: WaitState }) => (
+export const WaitProgress = ({
+  target,
+  state,
+}: {
+  target: string;
+  state: WaitState;
+}) => (
   <Box mt={2} role="status" aria-live="polite">
     {state.phase === 'waiting' && (
       <>
@@ -15,8 +21,12 @@ export const WaitProgress = ({ target, state }: { target: string; state: WaitSta
         <LinearProgress />
       </>
     )}
-    {state.phase === 'reached' && <Alert severity="success">Done: {state.text}.</Alert>}
+    {state.phase === 'reached' && (
+      <Alert severity="success">Done: {state.text}.</Alert>
+    )}
     {state.phase === 'failed' && <Alert severity="error">{state.text}</Alert>}
-    {state.phase === 'timeout' && <Alert severity="warning">{state.text}</Alert>}
+    {state.phase === 'timeout' && (
+      <Alert severity="warning">{state.text}</Alert>
+    )}
   </Box>
 );

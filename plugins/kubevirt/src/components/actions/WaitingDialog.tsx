@@ -61,7 +61,13 @@ export const WaitingDialog = ({
     }
   };
   return (
-    <Dialog open onClose={close} maxWidth="sm" fullWidth aria-labelledby="kubevirt-wait-title">
+    <Dialog
+      open
+      onClose={close}
+      maxWidth="sm"
+      fullWidth
+      aria-labelledby="kubevirt-wait-title"
+    >
       <DialogTitle id="kubevirt-wait-title">{title}</DialogTitle>
       <DialogContent>
         <DialogContentText>{description}</DialogContentText>
@@ -72,7 +78,10 @@ export const WaitingDialog = ({
               label={`Type ${confirmName} to confirm`}
               value={confirmation}
               onChange={e => setConfirmation(e.target.value)}
-              inputProps={{ 'aria-label': 'Type the name to confirm', autoComplete: 'off' }}
+              inputProps={{
+                'aria-label': 'Type the name to confirm',
+                autoComplete: 'off',
+              }}
               fullWidth
               margin="dense"
             />
@@ -91,7 +100,11 @@ export const WaitingDialog = ({
           <Button
             variant="contained"
             color={confirmName ? 'secondary' : 'primary'}
-            disabled={submitting || !canSubmit || (!!confirmName && confirmation !== confirmName)}
+            disabled={
+              submitting ||
+              !canSubmit ||
+              (!!confirmName && confirmation !== confirmName)
+            }
             onClick={run}
           >
             {actionLabel}

@@ -5,7 +5,9 @@ import {
   VmRef,
   VmSummary,
   weakestRoleFor,
-} from '@internal/plugin-kubevirt-common';
+  isKubernetesName,
+  beingDeletedReason,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { KubevirtApi } from '../../api';
 
 /** What a dialog asks for besides confirmation. */
@@ -25,7 +27,11 @@ export interface Wait {
 export interface OperationContext {
   api: KubevirtApi;
   vm: VmSummary;
-  input: { snapshotName?: string; restoreSnapshot?: string; cloneTarget?: string };
+  input: {
+    snapshotName?: string;
+    restoreSnapshot?: string;
+    cloneTarget?: string;
+  };
 }
 
 export interface OperationSpec {
@@ -47,6 +53,7 @@ export type OperationId =
   | 'stop'
   | 'forceStop'
   | 'restart'
+  | 'softReboot'
   | 'pause'
   | 'unpause'
   | 'migrate'
@@ -57,7 +64,8 @@ export type OperationId =
   | 'delete';
 
 const statusOf = (d?: VmDetail) => d?.summary.status ?? 'gone';
-const vmiUid = (d?: VmDetail) => (d?.vmi as { metadata?: { uid?: string } } | undefined)?.metadata?.uid;
+const vmiUid = (d?: VmDetail) =>
+  (d?.vmi as { metadata?: { uid?: string } } | undefined)?.metadata?.uid;
 
 const waitForStatus = (vm: VmSummary, status: string): Wait => ({
   ref: vm,
@@ -66,12 +74,22 @@ const waitForStatus = (vm: VmSummary, status: string): Wait => ({
   progress: d => `now ${statusOf(d)}`,
 });
 
-const inState = (...states: string[]) => (vm: VmSummary) =>
-  states.includes(vm.status) ? undefined : `The VM is ${vm.status}; this needs it ${states.join(' or ')}`;
-const notInState = (...states: string[]) => (vm: VmSummary) =>
-  states.includes(vm.status) ? `The VM is ${vm.status}` : undefined;
+const inState =
+  (...states: string[]) =>
+  (vm: VmSummary) =>
+    states.includes(vm.status)
+      ? undefined
+      : `The VM is ${vm.status}; this needs it ${states.join(' or ')}`;
+const notInState =
+  (...states: string[]) =>
+  (vm: VmSummary) =>
+    states.includes(vm.status) ? `The VM is ${vm.status}` : undefined;
 
-const refOf = (vm: VmSummary): VmRef => ({ cluster: vm.cluster, namespace: vm.namespace, name: vm.name });
+const refOf = (vm: VmSummary): VmRef => ({
+  cluster: vm.cluster,
+  namespace: vm.namespace,
+  name: vm.name,
+});
 
 export const operations: Record<OperationId, OperationSpec> = {
   start: {
@@ -79,7 +97,13 @@ export const operations: Record<OperationId, OperationSpec> = {
     label: 'Start',
     operation: 'start',
     describe: vm => `Start ${vm.name}. Its run strategy becomes Always.`,
-    notApplicable: notInState('Running', 'Paused', 'Starting', 'Migrating', 'Terminating'),
+    notApplicable: notInState(
+      'Running',
+      'Paused',
+      'Starting',
+      'Migrating',
+      'Terminating',
+    ),
     run: async ({ api, vm }) => {
       await api.act(refOf(vm), 'start');
       return waitForStatus(vm, 'Running');
@@ -89,7 +113,8 @@ export const operations: Record<OperationId, OperationSpec> = {
     id: 'stop',
     label: 'Stop',
     operation: 'stop',
-    describe: vm => `Shut ${vm.name} down gracefully (ACPI), then remove its instance.`,
+    describe: vm =>
+      `Shut ${vm.name} down gracefully (ACPI), then remove its instance.`,
     notApplicable: notInState('Stopped', 'Stopping', 'Terminating'),
     run: async ({ api, vm }) => {
       await api.act(refOf(vm), 'stop');
@@ -101,7 +126,8 @@ export const operations: Record<OperationId, OperationSpec> = {
     label: 'Force stop',
     operation: 'forceStop',
     destructive: true,
-    describe: vm => `Power ${vm.name} off at once, without a guest shutdown: like pulling the plug; unsaved data in the guest is lost.`,
+    describe: vm =>
+      `Power ${vm.name} off at once, without a guest shutdown: like pulling the plug; unsaved data in the guest is lost.`,
     notApplicable: notInState('Stopped'),
     run: async ({ api, vm }) => {
       await api.act(refOf(vm), 'forceStop');
@@ -112,7 +138,8 @@ export const operations: Record<OperationId, OperationSpec> = {
     id: 'restart',
     label: 'Restart',
     operation: 'restart',
-    describe: vm => `Restart ${vm.name}: its instance is replaced by a new one.`,
+    describe: vm =>
+      `Restart ${vm.name}: its instance is replaced by a new one.`,
     notApplicable: notInState('Stopped', 'Stopping', 'Terminating'),
     run: async ({ api, vm }) => {
       const before = vmiUid(await api.getVm(refOf(vm)));
@@ -120,7 +147,27 @@ export const operations: Record<OperationId, OperationSpec> = {
       return {
         ref: vm,
         target: `${vm.name} runs again with a new instance`,
-        reached: d => statusOf(d) === 'Running' && !!vmiUid(d) && vmiUid(d) !== before,
+        reached: d =>
+          statusOf(d) === 'Running' && !!vmiUid(d) && vmiUid(d) !== before,
+        progress: d => `now ${statusOf(d)}`,
+      };
+    },
+  },
+  softReboot: {
+    id: 'softReboot',
+    label: 'Soft reboot',
+    operation: 'softReboot',
+    describe: vm =>
+      `Reboot ${vm.name}'s guest operating system (guest agent, else ACPI); the instance, its node and IP stay.`,
+    // KubeVirt soft-reboots only a running, unpaused instance (virt-api SoftRebootVMIRequestHandler)
+    notApplicable: inState('Running'),
+    run: async ({ api, vm }) => {
+      await api.act(refOf(vm), 'softReboot');
+      // the instance stays as it is: nothing in the VM's state marks the guest's reboot
+      return {
+        ref: vm,
+        target: `${vm.name}'s guest is rebooting`,
+        reached: d => statusOf(d) === 'Running',
         progress: d => `now ${statusOf(d)}`,
       };
     },
@@ -129,7 +176,8 @@ export const operations: Record<OperationId, OperationSpec> = {
     id: 'pause',
     label: 'Pause',
     operation: 'pause',
-    describe: vm => `Freeze ${vm.name}'s vCPUs; memory and connections are kept.`,
+    describe: vm =>
+      `Freeze ${vm.name}'s vCPUs; memory and connections are kept.`,
     notApplicable: inState('Running'),
     run: async ({ api, vm }) => {
       await api.act(refOf(vm), 'pause');
@@ -151,12 +199,22 @@ export const operations: Record<OperationId, OperationSpec> = {
     id: 'migrate',
     label: 'Migrate',
     operation: 'migrate',
-    describe: vm => `Live-migrate ${vm.name} to another node${vm.node ? ` (it runs on ${vm.node})` : ''}; the guest keeps running.`,
-    notApplicable: (vm, d) => inState('Running')(vm) ?? (d?.migrations.some(m => m.active) ? 'A migration is already in progress' : undefined),
+    describe: vm =>
+      `Live-migrate ${vm.name} to another node${
+        vm.node ? ` (it runs on ${vm.node})` : ''
+      }; the guest keeps running.`,
+    notApplicable: (vm, d) =>
+      inState('Running')(vm) ??
+      (d?.migrations.some(m => m.active)
+        ? 'A migration is already in progress'
+        : undefined),
     run: async ({ api, vm }) => {
-      const before = new Set((await api.getVm(refOf(vm))).migrations.map(m => m.name));
+      const before = new Set(
+        (await api.getVm(refOf(vm))).migrations.map(m => m.name),
+      );
       await api.act(refOf(vm), 'migrate');
-      const mine = (d?: VmDetail) => d?.migrations.find(m => !before.has(m.name));
+      const mine = (d?: VmDetail) =>
+        d?.migrations.find(m => !before.has(m.name));
       return {
         ref: vm,
         target: `${vm.name} is migrated`,
@@ -167,7 +225,11 @@ export const operations: Record<OperationId, OperationSpec> = {
         },
         progress: d => {
           const m = mine(d);
-          return m ? `migration ${m.phase ?? 'pending'}${m.targetNode ? ` to ${m.targetNode}` : ''}` : 'migration requested';
+          return m
+            ? `migration ${m.phase ?? 'pending'}${
+                m.targetNode ? ` to ${m.targetNode}` : ''
+              }`
+            : 'migration requested';
         },
       };
     },
@@ -176,8 +238,14 @@ export const operations: Record<OperationId, OperationSpec> = {
     id: 'cancelMigration',
     label: 'Cancel migration',
     operation: 'cancelMigration',
-    describe: vm => `Stop the live migration of ${vm.name}; it stays on ${vm.node ?? 'its node'}.`,
-    notApplicable: (_vm, d) => (d && !d.migrations.some(m => m.active) ? 'No migration is in progress' : undefined),
+    describe: vm =>
+      `Stop the live migration of ${vm.name}; it stays on ${
+        vm.node ?? 'its node'
+      }.`,
+    notApplicable: (_vm, d) =>
+      d && !d.migrations.some(m => m.active)
+        ? 'No migration is in progress'
+        : undefined,
     run: async ({ api, vm }) => {
       await api.cancelMigration(refOf(vm));
       return {
@@ -193,18 +261,30 @@ export const operations: Record<OperationId, OperationSpec> = {
     label: 'Snapshot',
     operation: 'snapshot',
     input: 'snapshotName',
-    describe: vm => `Take a snapshot of ${vm.name}'s disks${vm.status === 'Running' ? ' (online; the guest agent freezes file systems if installed)' : ''}.`,
+    describe: vm =>
+      `Take a snapshot of ${vm.name}'s disks${
+        vm.status === 'Running'
+          ? ' (online; the guest agent freezes file systems if installed)'
+          : ''
+      }.`,
     run: async ({ api, vm, input }) => {
-      const { snapshot } = await api.createSnapshot(refOf(vm), input.snapshotName ? { name: input.snapshotName } : {});
+      const { snapshot } = await api.createSnapshot(
+        refOf(vm),
+        input.snapshotName ? { name: input.snapshotName } : {},
+      );
       return {
         ref: vm,
         target: `snapshot ${snapshot.name} is ready to use`,
         reached: d => {
           const s = d?.snapshots.find(x => x.name === snapshot.name);
-          if (s?.error || s?.phase === 'Failed') return `Snapshot ${snapshot.name} failed: ${s.error ?? s.phase}`;
+          if (s?.error || s?.phase === 'Failed')
+            return `Snapshot ${snapshot.name} failed: ${s.error ?? s.phase}`;
           return !!s?.readyToUse;
         },
-        progress: d => `snapshot ${d?.snapshots.find(x => x.name === snapshot.name)?.phase ?? 'pending'}`,
+        progress: d =>
+          `snapshot ${
+            d?.snapshots.find(x => x.name === snapshot.name)?.phase ?? 'pending'
+          }`,
       };
     },
   },
@@ -214,18 +294,27 @@ export const operations: Record<OperationId, OperationSpec> = {
     operation: 'restore',
     destructive: true,
     input: 'restoreSnapshot',
-    describe: vm => `Replace ${vm.name}'s disks and spec with a snapshot. Changes made since the snapshot are lost.`,
+    describe: vm =>
+      `Replace ${vm.name}'s disks and spec with a snapshot. Changes made since the snapshot are lost.`,
     notApplicable: (vm, d) =>
-      inState('Stopped')(vm) ?? (d && !d.snapshots.some(s => s.readyToUse) ? 'The VM has no snapshot ready to use' : undefined),
+      inState('Stopped')(vm) ??
+      (d && !d.snapshots.some(s => s.readyToUse)
+        ? 'The VM has no snapshot ready to use'
+        : undefined),
     run: async ({ api, vm, input }) => {
-      const { restore } = await api.restoreSnapshot(refOf(vm), { snapshot: input.restoreSnapshot! });
+      const { restore } = await api.restoreSnapshot(refOf(vm), {
+        snapshot: input.restoreSnapshot!,
+      });
       return {
         ref: vm,
         target: `the restore of ${restore.snapshot} is complete`,
-        reached: d => !!d?.restores.find(r => r.name === restore.name)?.complete,
+        reached: d =>
+          !!d?.restores.find(r => r.name === restore.name)?.complete,
         progress: d => {
           const r = d?.restores.find(x => x.name === restore.name);
-          return r?.reason ? `${r.reason}${r.message ? `: ${r.message}` : ''}` : 'restoring';
+          return r?.reason
+            ? `${r.reason}${r.message ? `: ${r.message}` : ''}`
+            : 'restoring';
         },
       };
     },
@@ -235,11 +324,18 @@ export const operations: Record<OperationId, OperationSpec> = {
     label: 'Clone',
     operation: 'clone',
     input: 'cloneTarget',
-    describe: vm => `Copy ${vm.name} (spec and disks) into a new, stopped VM in ${vm.namespace}.`,
+    describe: vm =>
+      `Copy ${vm.name} (spec and disks) into a new, stopped VM in ${vm.namespace}.`,
     run: async ({ api, vm, input }) => {
-      const { clone } = await api.cloneVm(refOf(vm), { targetName: input.cloneTarget! });
+      const { clone } = await api.cloneVm(refOf(vm), {
+        targetName: input.cloneTarget!,
+      });
       return {
-        ref: { cluster: vm.cluster, namespace: vm.namespace, name: clone.targetName },
+        ref: {
+          cluster: vm.cluster,
+          namespace: vm.namespace,
+          name: clone.targetName,
+        },
         target: `${clone.targetName} exists`,
         reached: d => !!d,
         progress: () => `cloning into ${clone.targetName}`,
@@ -251,10 +347,16 @@ export const operations: Record<OperationId, OperationSpec> = {
     label: 'Delete',
     operation: 'delete',
     destructive: true,
-    describe: vm => `Delete ${vm.name} and the disks it owns (DataVolumes from its templates). This cannot be undone.`,
+    describe: vm =>
+      `Delete ${vm.name} and the disks it owns (DataVolumes from its templates). This cannot be undone.`,
     run: async ({ api, vm }) => {
       await api.deleteVm(refOf(vm));
-      return { ref: vm, target: `${vm.name} is deleted`, reached: d => !d, progress: d => `now ${statusOf(d)}` };
+      return {
+        ref: vm,
+        target: `${vm.name} is deleted`,
+        reached: d => !d,
+        progress: d => `now ${statusOf(d)}`,
+      };
     },
   },
 };
@@ -264,6 +366,7 @@ export const operationOrder: OperationId[] = [
   'start',
   'stop',
   'restart',
+  'softReboot',
   'pause',
   'unpause',
   'migrate',
@@ -275,17 +378,29 @@ export const operationOrder: OperationId[] = [
   'delete',
 ];
 
-/** Why the caller's role forbids an operation, naming the weakest role that allows it. */
-export function deniedReason(vm: VmSummary, operation: VmOperation): string | undefined {
+/** Why an operation cannot run on the VM: it is being deleted, its cluster cannot run it, or the caller's role forbids it (naming the weakest role that allows it). */
+export function deniedReason(
+  vm: VmSummary,
+  operation: VmOperation,
+): string | undefined {
+  // a VM on its way out takes no other operation, whatever the role
+  const deleting = beingDeletedReason(vm);
+  if (deleting) return deleting;
+  // the cluster cannot do it at all (a feature gate or part it lacks): that, not the role, is why
+  const unavailable = vm.unavailableOperations?.[operation];
+  if (unavailable) return `Not available: ${unavailable}`;
   if (vm.allowedOperations.includes(operation)) return undefined;
   const role = weakestRoleFor(vmOperationPermissions[operation]);
-  return `Your VM role does not allow ${operation} on this VM${role ? `; it needs ${role}` : ''}`;
+  return `Your VM role does not allow ${operation} on this VM${
+    role ? `; it needs ${role}` : ''
+  }`;
 }
 
 /** A DNS-1123 label, as Kubernetes names VMs and snapshots. */
 export function nameProblem(name: string): string | undefined {
   if (!name) return 'A name is required';
   if (name.length > 63) return 'At most 63 characters';
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return 'Lowercase letters, digits and "-", starting and ending with a letter or digit';
+  if (!isKubernetesName('newVm', name))
+    return 'Lowercase letters, digits and "-", starting and ending with a letter or digit';
   return undefined;
 }

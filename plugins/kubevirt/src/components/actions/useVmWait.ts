@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { kubevirtSignalChannels } from '@internal/plugin-kubevirt-common';
+import { kubevirtSignalChannels } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { useEffect, useState } from 'react';
 import { kubevirtApiRef } from '../../api';
 import { errorText, isNotFound } from '../errors';
@@ -20,12 +20,21 @@ const FALLBACK_POLL_MS = 5000;
  * change the broker signals on the VM's channel triggers a fresh read, which
  * the operation's `reached` test judges.
  */
-export function useVmWait(wait: Wait | undefined, timeoutMs = 180_000): WaitState | undefined {
+export function useVmWait(
+  wait: Wait | undefined,
+  timeoutMs = 180_000,
+): WaitState | undefined {
   const api = useApi(kubevirtApiRef);
-  const generation = useSignalRefresh(wait ? kubevirtSignalChannels.vm(wait.ref) : 'kubevirt:idle', 50);
+  const generation = useSignalRefresh(
+    wait ? kubevirtSignalChannels.vm(wait.ref) : 'kubevirt:idle',
+    50,
+  );
   const [tick, setTick] = useState(0);
   const [state, setState] = useState<WaitState>();
-  const settled = state?.phase === 'reached' || state?.phase === 'failed' || state?.phase === 'timeout';
+  const settled =
+    state?.phase === 'reached' ||
+    state?.phase === 'failed' ||
+    state?.phase === 'timeout';
 
   useEffect(() => {
     setState(wait ? { phase: 'waiting', text: 'request accepted' } : undefined);
@@ -35,7 +44,12 @@ export function useVmWait(wait: Wait | undefined, timeoutMs = 180_000): WaitStat
       () =>
         setState(s =>
           s?.phase === 'waiting'
-            ? { phase: 'timeout', text: `Not ${wait.target} after ${Math.round(timeoutMs / 1000)} s (${s.text}); the cluster keeps working on it` }
+            ? {
+                phase: 'timeout',
+                text: `Not ${wait.target} after ${Math.round(
+                  timeoutMs / 1000,
+                )} s (${s.text}); the cluster keeps working on it`,
+              }
             : s,
         ),
       timeoutMs,
@@ -58,12 +72,17 @@ export function useVmWait(wait: Wait | undefined, timeoutMs = 180_000): WaitStat
       .then(detail => {
         if (cancelled) return;
         const reached = wait.reached(detail);
-        if (typeof reached === 'string') setState({ phase: 'failed', text: reached });
+        if (typeof reached === 'string')
+          setState({ phase: 'failed', text: reached });
         else if (reached) setState({ phase: 'reached', text: wait.target });
         else setState({ phase: 'waiting', text: wait.progress(detail) });
       })
       .catch(error => {
-        if (!cancelled) setState({ phase: 'waiting', text: `cannot read the VM: ${errorText(error)}` });
+        if (!cancelled)
+          setState({
+            phase: 'waiting',
+            text: `cannot read the VM: ${errorText(error)}`,
+          });
       });
     return () => {
       cancelled = true;

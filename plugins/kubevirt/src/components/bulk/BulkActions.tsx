@@ -1,5 +1,10 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { BulkAction, BulkResponse, VmOperation, VmSummary } from '@internal/plugin-kubevirt-common';
+import {
+  BulkAction,
+  BulkResponse,
+  VmOperation,
+  VmSummary,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -20,13 +25,24 @@ import { kubevirtApiRef } from '../../api';
 import { deniedReason } from '../actions/operations';
 import { errorText } from '../errors';
 
-const actions: { action: BulkAction; label: string; operation: VmOperation; verb: string }[] = [
+const actions: {
+  action: BulkAction;
+  label: string;
+  operation: VmOperation;
+  verb: string;
+}[] = [
   { action: 'start', label: 'Start', operation: 'start', verb: 'Starting' },
   { action: 'stop', label: 'Stop', operation: 'stop', verb: 'Stopping' },
-  { action: 'snapshot', label: 'Snapshot', operation: 'snapshot', verb: 'Snapshotting' },
+  {
+    action: 'snapshot',
+    label: 'Snapshot',
+    operation: 'snapshot',
+    verb: 'Snapshotting',
+  },
 ];
 
-const vmKey = (vm: { cluster: string; namespace: string; name: string }) => `${vm.cluster}/${vm.namespace}/${vm.name}`;
+const vmKey = (vm: { cluster: string; namespace: string; name: string }) =>
+  `${vm.cluster}/${vm.namespace}/${vm.name}`;
 
 /**
  * Start, stop or snapshot the selected VMs in one broker request
@@ -34,7 +50,13 @@ const vmKey = (vm: { cluster: string; namespace: string; name: string }) => `${v
  * the dialog shows each VM's outcome. VMs the caller's role does not allow
  * are left out and listed with the role they need.
  */
-export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDone: () => void }) => {
+export const BulkActions = ({
+  selected,
+  onDone,
+}: {
+  selected: VmSummary[];
+  onDone: () => void;
+}) => {
   const api = useApi(kubevirtApiRef);
   const [chosen, setChosen] = useState<(typeof actions)[number]>();
   const [running, setRunning] = useState(false);
@@ -42,7 +64,8 @@ export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDon
   const [error, setError] = useState<unknown>();
 
   if (!selected.length) return null;
-  const allowedFor = (operation: VmOperation) => selected.filter(vm => !deniedReason(vm, operation));
+  const allowedFor = (operation: VmOperation) =>
+    selected.filter(vm => !deniedReason(vm, operation));
   const close = () => {
     if (result) onDone();
     setChosen(undefined);
@@ -54,7 +77,9 @@ export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDon
     setRunning(true);
     setError(undefined);
     try {
-      const vms = allowedFor(chosen.operation).map(({ cluster, namespace, name }) => ({ cluster, namespace, name }));
+      const vms = allowedFor(chosen.operation).map(
+        ({ cluster, namespace, name }) => ({ cluster, namespace, name }),
+      );
       setResult(await api.bulk({ action: chosen.action, vms }));
     } catch (e) {
       setError(e);
@@ -62,29 +87,58 @@ export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDon
       setRunning(false);
     }
   };
-  const skipped = chosen ? selected.filter(vm => deniedReason(vm, chosen.operation)) : [];
+  const skipped = chosen
+    ? selected.filter(vm => deniedReason(vm, chosen.operation))
+    : [];
   const outcome = new Map((result?.results ?? []).map(r => [vmKey(r), r]));
 
   return (
-    <Box display="flex" alignItems="center" mb={1} style={{ gap: 8 }} role="toolbar" aria-label="Bulk actions">
+    <Box
+      display="flex"
+      alignItems="center"
+      mb={1}
+      style={{ gap: 8 }}
+      role="toolbar"
+      aria-label="Bulk actions"
+    >
       <Typography variant="body2">{selected.length} selected</Typography>
       {actions.map(a => {
         const allowed = allowedFor(a.operation).length;
         const hint = allowed
-          ? `${a.label} ${allowed} of the ${selected.length} selected VMs${allowed < selected.length ? `; your VM role does not allow it on ${selected.length - allowed}` : ''}`
+          ? `${a.label} ${allowed} of the ${selected.length} selected VMs${
+              allowed < selected.length
+                ? `; your VM role does not allow it on ${
+                    selected.length - allowed
+                  }`
+                : ''
+            }`
           : deniedReason(selected[0], a.operation) ?? '';
         return (
           <Tooltip key={a.action} title={hint}>
             <span>
-              <Button size="small" variant="outlined" disabled={!allowed} onClick={() => setChosen(a)}>
+              <Button
+                size="small"
+                variant="outlined"
+                disabled={!allowed}
+                onClick={() => setChosen(a)}
+              >
                 {a.label} selected
               </Button>
             </span>
           </Tooltip>
         );
       })}
-      <Dialog open={!!chosen} onClose={running ? undefined : close} maxWidth="md" fullWidth>
-        <DialogTitle>{chosen ? `${chosen.label} ${allowedFor(chosen.operation).length} VMs` : ''}</DialogTitle>
+      <Dialog
+        open={!!chosen}
+        onClose={running ? undefined : close}
+        maxWidth="md"
+        fullWidth
+      >
+        <DialogTitle>
+          {chosen
+            ? `${chosen.label} ${allowedFor(chosen.operation).length} VMs`
+            : ''}
+        </DialogTitle>
         <DialogContent>
           {running && <LinearProgress aria-label={`${chosen?.verb} VMs`} />}
           {!!error && <Alert severity="error">{errorText(error)}</Alert>}
@@ -102,13 +156,18 @@ export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDon
                 const denied = chosen && deniedReason(vm, chosen.operation);
                 let text = result ? 'not sent' : 'will be sent';
                 if (denied) text = `Skipped: ${denied}`;
-                else if (r?.ok) text = r.snapshot ? `Done: snapshot ${r.snapshot}` : 'Done: accepted by the cluster';
+                else if (r?.ok)
+                  text = r.snapshot
+                    ? `Done: snapshot ${r.snapshot}`
+                    : 'Done: accepted by the cluster';
                 else if (r) text = `Failed (${r.status}): ${r.error}`;
                 return (
                   <TableRow key={vmKey(vm)}>
                     <TableCell>
                       {vm.namespace}/{vm.name}
-                      {selected.some(o => o.cluster !== vm.cluster) ? ` (${vm.cluster})` : ''}
+                      {selected.some(o => o.cluster !== vm.cluster)
+                        ? ` (${vm.cluster})`
+                        : ''}
                     </TableCell>
                     <TableCell>{vm.status}</TableCell>
                     <TableCell>{text}</TableCell>
@@ -119,10 +178,20 @@ export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDon
           </Table>
           {result && (
             <Box mt={2}>
-              <Alert severity={result.results.every(r => r.ok) && !skipped.length ? 'success' : 'warning'}>
-                {result.results.filter(r => r.ok).length} of {selected.length} done
+              <Alert
+                severity={
+                  result.results.every(r => r.ok) && !skipped.length
+                    ? 'success'
+                    : 'warning'
+                }
+              >
+                {result.results.filter(r => r.ok).length} of {selected.length}{' '}
+                done
                 {skipped.length ? `, ${skipped.length} skipped` : ''}
-                {result.results.some(r => !r.ok) ? `, ${result.results.filter(r => !r.ok).length} failed` : ''}.
+                {result.results.some(r => !r.ok)
+                  ? `, ${result.results.filter(r => !r.ok).length} failed`
+                  : ''}
+                .
               </Alert>
             </Box>
           )}
@@ -132,7 +201,12 @@ export const BulkActions = ({ selected, onDone }: { selected: VmSummary[]; onDon
             {result ? 'Close' : 'Cancel'}
           </Button>
           {!result && (
-            <Button color="primary" variant="contained" onClick={run} disabled={running}>
+            <Button
+              color="primary"
+              variant="contained"
+              onClick={run}
+              disabled={running}
+            >
               {chosen?.label}
             </Button>
           )}

@@ -1,5 +1,8 @@
 import { EmptyState } from '@backstage/core-components';
-import { VmConsoleKind, VmDetail } from '@internal/plugin-kubevirt-common';
+import {
+  VmConsoleKind,
+  VmDetail,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -13,23 +16,44 @@ import { SerialConsole } from './SerialConsole';
 import { closeMessage, useConsoleSocket } from './useConsoleSocket';
 import { VncConsole } from './VncConsole';
 
-const labels: Record<VmConsoleKind, string> = { console: 'Serial console', vnc: 'VNC' };
-const phrases: Record<VmConsoleKind, string> = { console: 'serial console', vnc: 'VNC console' };
+const labels: Record<VmConsoleKind, string> = {
+  console: 'Serial console',
+  vnc: 'VNC',
+};
+const phrases: Record<VmConsoleKind, string> = {
+  console: 'serial console',
+  vnc: 'VNC console',
+};
 
 /** The open session: connecting, the console itself, or why it ended with a way back in. */
-const ConsoleSession = ({ detail, kind, onDisconnect }: { detail: VmDetail; kind: VmConsoleKind; onDisconnect: () => void }) => {
+const ConsoleSession = ({
+  detail,
+  kind,
+  onDisconnect,
+}: {
+  detail: VmDetail;
+  kind: VmConsoleKind;
+  onDisconnect: () => void;
+}) => {
   const [attempt, setAttempt] = useState(0);
   const socket = useConsoleSocket(detail.summary, kind, attempt);
   return (
     <Box>
       <Box display="flex" alignItems="center" mb={1} style={{ gap: 8 }}>
         <Typography variant="body2" role="status">
-          {socket.state === 'connecting' && `Connecting to the ${phrases[kind]} of ${detail.summary.name}…`}
-          {socket.state === 'open' && `Connected to the ${phrases[kind]} of ${detail.summary.name}`}
-          {socket.state === 'closed' && closeMessage(socket.code, socket.reason)}
+          {socket.state === 'connecting' &&
+            `Connecting to the ${phrases[kind]} of ${detail.summary.name}…`}
+          {socket.state === 'open' &&
+            `Connected to the ${phrases[kind]} of ${detail.summary.name}`}
+          {socket.state === 'closed' &&
+            closeMessage(socket.code, socket.reason)}
         </Typography>
         {socket.state === 'closed' && (
-          <Button size="small" variant="outlined" onClick={() => setAttempt(a => a + 1)}>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={() => setAttempt(a => a + 1)}
+          >
             Reconnect
           </Button>
         )}
@@ -37,8 +61,12 @@ const ConsoleSession = ({ detail, kind, onDisconnect }: { detail: VmDetail; kind
           Disconnect
         </Button>
       </Box>
-      {socket.state === 'open' && kind === 'console' && <SerialConsole channel={socket.channel} />}
-      {socket.state === 'open' && kind === 'vnc' && <VncConsole channel={socket.channel} />}
+      {socket.state === 'open' && kind === 'console' && (
+        <SerialConsole channel={socket.channel} />
+      )}
+      {socket.state === 'open' && kind === 'vnc' && (
+        <VncConsole channel={socket.channel} />
+      )}
     </Box>
   );
 };
@@ -53,14 +81,29 @@ export const ConsoleTab = ({ detail }: { detail: VmDetail }) => {
   const [kind, setKind] = useState<VmConsoleKind>('console');
   const [connected, setConnected] = useState(false);
   const denied = deniedReason(vm, 'console');
-  const running = ['Running', 'Migrating'].includes(vm.status) || (!!detail.vmi && vm.status === 'Paused');
+  const running =
+    ['Running', 'Migrating'].includes(vm.status) ||
+    (!!detail.vmi && vm.status === 'Paused');
 
   if (connected && !denied) {
-    return <ConsoleSession key={kind} detail={detail} kind={kind} onDisconnect={() => setConnected(false)} />;
+    return (
+      <ConsoleSession
+        key={kind}
+        detail={detail}
+        kind={kind}
+        onDisconnect={() => setConnected(false)}
+      />
+    );
   }
   return (
     <Box>
-      <ToggleButtonGroup size="small" exclusive value={kind} onChange={(_e, v) => v && setKind(v)} aria-label="Console type">
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={kind}
+        onChange={(_e, v) => v && setKind(v)}
+        aria-label="Console type"
+      >
         <ToggleButton value="console">{labels.console}</ToggleButton>
         <ToggleButton value="vnc">{labels.vnc}</ToggleButton>
       </ToggleButtonGroup>
@@ -71,9 +114,21 @@ export const ConsoleTab = ({ detail }: { detail: VmDetail }) => {
           </Alert>
         )}
         <Box mt={2}>
-          <Tooltip title={denied ?? (running ? `Open the ${phrases[kind]} of ${vm.name}` : `${vm.name} is not running`)}>
+          <Tooltip
+            title={
+              denied ??
+              (running
+                ? `Open the ${phrases[kind]} of ${vm.name}`
+                : `${vm.name} is not running`)
+            }
+          >
             <span>
-              <Button variant="contained" color="primary" disabled={!!denied || !running} onClick={() => setConnected(true)}>
+              <Button
+                variant="contained"
+                color="primary"
+                disabled={!!denied || !running}
+                onClick={() => setConnected(true)}
+              >
                 Connect {labels[kind]}
               </Button>
             </span>
@@ -81,7 +136,11 @@ export const ConsoleTab = ({ detail }: { detail: VmDetail }) => {
         </Box>
         {denied && (
           <Box mt={2}>
-            <EmptyState missing="field" title="No console access" description={denied} />
+            <EmptyState
+              missing="field"
+              title="No console access"
+              description={denied}
+            />
           </Box>
         )}
       </Box>

@@ -10,7 +10,12 @@ export const SerialConsole = ({ channel }: { channel: ConsoleChannel }) => {
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const terminal = new Terminal({ convertEol: false, cursorBlink: true, fontSize: 14, scrollback: 5000 });
+    const terminal = new Terminal({
+      convertEol: false,
+      cursorBlink: true,
+      fontSize: 14,
+      scrollback: 5000,
+    });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
     terminal.open(container.current!);
@@ -22,12 +27,20 @@ export const SerialConsole = ({ channel }: { channel: ConsoleChannel }) => {
     terminal.focus();
     const encoder = new TextEncoder();
     const onMessage = (e: MessageEvent) => {
-      terminal.write(typeof e.data === 'string' ? e.data : new Uint8Array(e.data as ArrayBuffer));
+      terminal.write(
+        typeof e.data === 'string'
+          ? e.data
+          : new Uint8Array(e.data as ArrayBuffer),
+      );
     };
     for (const early of channel.claim()) onMessage(early);
     socket.addEventListener('message', onMessage);
     // virt-handler drops text frames: keystrokes travel as binary
-    const typed = terminal.onData(data => socket.readyState === WebSocket.OPEN && socket.send(encoder.encode(data)));
+    const typed = terminal.onData(
+      data =>
+        socket.readyState === WebSocket.OPEN &&
+        socket.send(encoder.encode(data)),
+    );
     const onResize = () => {
       try {
         fit.fit();
@@ -46,5 +59,11 @@ export const SerialConsole = ({ channel }: { channel: ConsoleChannel }) => {
     };
   }, [channel, socket]);
 
-  return <div ref={container} data-testid="serial-console" style={{ height: 480, background: '#000', padding: 4 }} />;
+  return (
+    <div
+      ref={container}
+      data-testid="serial-console"
+      style={{ height: 480, background: '#000', padding: 4 }}
+    />
+  );
 };

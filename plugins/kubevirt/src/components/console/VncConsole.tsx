@@ -33,10 +33,19 @@ export const VncConsole = ({ channel }: { channel: ConsoleChannel }) => {
 
   return (
     <>
-      <Button size="small" variant="outlined" disabled={!connected} onClick={() => rfb?.sendCtrlAltDel()}>
+      <Button
+        size="small"
+        variant="outlined"
+        disabled={!connected}
+        onClick={() => rfb?.sendCtrlAltDel()}
+      >
         Send Ctrl+Alt+Del
       </Button>
-      <div ref={container} data-testid="vnc-console" style={{ height: 600, background: '#000', marginTop: 8 }} />
+      <div
+        ref={container}
+        data-testid="vnc-console"
+        style={{ height: 600, background: '#000', marginTop: 8 }}
+      />
     </>
   );
 };

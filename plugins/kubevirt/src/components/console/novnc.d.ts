@@ -1,7 +1,11 @@
 // noVNC 1.4 ships Babel-compiled CommonJS under lib/ without types; the part the VNC tab uses.
 declare module '@novnc/novnc/lib/rfb' {
   export default class RFB extends EventTarget {
-    constructor(target: HTMLElement, urlOrChannel: string | WebSocket, options?: { shared?: boolean; wsProtocols?: string[] });
+    constructor(
+      target: HTMLElement,
+      urlOrChannel: string | WebSocket,
+      options?: { shared?: boolean; wsProtocols?: string[] },
+    );
     scaleViewport: boolean;
     resizeSession: boolean;
     viewOnly: boolean;

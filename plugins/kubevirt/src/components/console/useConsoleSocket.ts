@@ -1,5 +1,8 @@
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
-import { VmConsoleKind, VmRef } from '@internal/plugin-kubevirt-common';
+import {
+  VmConsoleKind,
+  VmRef,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { useEffect, useState } from 'react';
 import { kubevirtApiRef } from '../../api';
 
@@ -36,9 +39,12 @@ export type ConsoleSocketState =
 
 /** Why a console closed, in words; 4000 + HTTP status codes come from the broker. */
 export function closeMessage(code: number, reason: string): string {
-  if (code === 4403) return reason || 'Your VM role does not allow the console of this VM';
-  if (code >= 4000 && code < 5000) return reason || `The console was refused (${code - 4000})`;
-  if (code === 1000 || code === 1001) return reason ? `Disconnected: ${reason}` : 'Disconnected';
+  if (code === 4403)
+    return reason || 'Your VM role does not allow the console of this VM';
+  if (code >= 4000 && code < 5000)
+    return reason || `The console was refused (${code - 4000})`;
+  if (code === 1000 || code === 1001)
+    return reason ? `Disconnected: ${reason}` : 'Disconnected';
   return `The connection was lost${reason ? `: ${reason}` : ''} (code ${code})`;
 }
 
@@ -46,10 +52,16 @@ export function closeMessage(code: number, reason: string): string {
  * One websocket to a VM's console through the broker, open while the
  * component is mounted and `attempt` unchanged; closed when the user leaves.
  */
-export function useConsoleSocket(ref: VmRef, kind: VmConsoleKind, attempt: number): ConsoleSocketState {
+export function useConsoleSocket(
+  ref: VmRef,
+  kind: VmConsoleKind,
+  attempt: number,
+): ConsoleSocketState {
   const api = useApi(kubevirtApiRef);
   const identity = useApi(identityApiRef);
-  const [state, setState] = useState<ConsoleSocketState>({ state: 'connecting' });
+  const [state, setState] = useState<ConsoleSocketState>({
+    state: 'connecting',
+  });
 
   useEffect(() => {
     let socket: WebSocket | undefined;
@@ -57,14 +69,36 @@ export function useConsoleSocket(ref: VmRef, kind: VmConsoleKind, attempt: numbe
     setState({ state: 'connecting' });
     (async () => {
       const { token } = await identity.getCredentials();
-      const { url, protocols } = await api.consoleConnection(ref, kind, token ?? '');
+      const { url, protocols } = await api.consoleConnection(
+        ref,
+        kind,
+        token ?? '',
+      );
       if (cancelled) return;
       socket = new WebSocket(url, protocols);
       socket.binaryType = 'arraybuffer';
       const channel = new ConsoleChannel(socket);
-      socket.addEventListener('open', () => !cancelled && setState({ state: 'open', socket: channel.socket, channel }));
-      socket.addEventListener('close', e => !cancelled && setState({ state: 'closed', code: e.code, reason: e.reason }));
-    })().catch(e => !cancelled && setState({ state: 'closed', code: 4503, reason: String(e?.message ?? e) }));
+      socket.addEventListener(
+        'open',
+        () =>
+          !cancelled &&
+          setState({ state: 'open', socket: channel.socket, channel }),
+      );
+      socket.addEventListener(
+        'close',
+        e =>
+          !cancelled &&
+          setState({ state: 'closed', code: e.code, reason: e.reason }),
+      );
+    })().catch(
+      e =>
+        !cancelled &&
+        setState({
+          state: 'closed',
+          code: 4503,
+          reason: String(e?.message ?? e),
+        }),
+    );
     return () => {
       cancelled = true;
       // leaving the tab or the page ends the session on the cluster too

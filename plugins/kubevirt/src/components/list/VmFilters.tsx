@@ -1,4 +1,4 @@
-import { ClusterStatus } from '@internal/plugin-kubevirt-common';
+import { ClusterStatus } from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Checkbox from '@material-ui/core/Checkbox';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -29,15 +29,30 @@ export const VmFilters = ({
   const [namespace, setNamespace] = useState(value.namespace ?? '');
   useEffect(() => {
     const timer = setTimeout(() => {
-      if ((value.text ?? '') !== text || (value.namespace ?? '') !== namespace) {
-        onChange({ ...value, text: text || undefined, namespace: namespace || undefined });
+      if (
+        (value.text ?? '') !== text ||
+        (value.namespace ?? '') !== namespace
+      ) {
+        onChange({
+          ...value,
+          text: text || undefined,
+          namespace: namespace || undefined,
+        });
       }
     }, 300);
     return () => clearTimeout(timer);
   }, [text, namespace, value, onChange]);
 
   return (
-    <Box display="flex" flexWrap="wrap" alignItems="flex-end" style={{ gap: 16 }} mb={2} role="search" aria-label="VM filters">
+    <Box
+      display="flex"
+      flexWrap="wrap"
+      alignItems="flex-end"
+      style={{ gap: 16 }}
+      mb={2}
+      role="search"
+      aria-label="VM filters"
+    >
       <TextField
         label="Search"
         placeholder="name, IP, node, OS"
@@ -51,8 +66,13 @@ export const VmFilters = ({
         id="kubevirt-filter-cluster"
         label="Cluster"
         value={value.cluster ?? ''}
-        onChange={e => onChange({ ...value, cluster: e.target.value || undefined })}
-        SelectProps={{ displayEmpty: true, inputProps: { 'aria-label': 'Cluster' } }}
+        onChange={e =>
+          onChange({ ...value, cluster: e.target.value || undefined })
+        }
+        SelectProps={{
+          displayEmpty: true,
+          inputProps: { 'aria-label': 'Cluster' },
+        }}
         InputLabelProps={{ shrink: true }}
         style={{ minWidth: 180 }}
       >
@@ -75,11 +95,14 @@ export const VmFilters = ({
         id="kubevirt-filter-status"
         label="Status"
         value={value.status}
-        onChange={e => onChange({ ...value, status: e.target.value as unknown as string[] })}
+        onChange={e =>
+          onChange({ ...value, status: e.target.value as unknown as string[] })
+        }
         SelectProps={{
           multiple: true,
           displayEmpty: true,
-          renderValue: v => ((v as string[]).length ? (v as string[]).join(', ') : 'Any status'),
+          renderValue: v =>
+            (v as string[]).length ? (v as string[]).join(', ') : 'Any status',
           inputProps: { 'aria-label': 'Status' },
         }}
         InputLabelProps={{ shrink: true }}

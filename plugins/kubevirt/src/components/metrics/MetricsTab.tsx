@@ -1,7 +1,16 @@
-import { CodeSnippet, EmptyState, Progress, WarningPanel } from '@backstage/core-components';
+import {
+  CodeSnippet,
+  EmptyState,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { MetricsRange, VmDetail, VmMetricsResponse } from '@internal/plugin-kubevirt-common';
+import {
+  MetricsRange,
+  VmDetail,
+  VmMetricsResponse,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -15,25 +24,60 @@ import { errorText } from '../errors';
 import { LineChart } from './LineChart';
 
 /** Seconds between refreshes: about one new point each time. */
-const refreshSeconds: Record<MetricsRange, number> = { '15m': 15, '1h': 30, '6h': 120 };
-const rangeLabels: Record<MetricsRange, string> = { '15m': 'Last 15 minutes', '1h': 'Last hour', '6h': 'Last 6 hours' };
+const refreshSeconds: Record<MetricsRange, number> = {
+  '15m': 15,
+  '1h': 30,
+  '6h': 120,
+};
+const rangeLabels: Record<MetricsRange, string> = {
+  '15m': 'Last 15 minutes',
+  '1h': 'Last hour',
+  '6h': 'Last 6 hours',
+};
 
 const COLORS = { a: '#1f77b4', b: '#ff7f0e' };
 
 const notConfigured = (error: unknown) =>
-  (error as ResponseError)?.body?.error?.name === 'NotImplementedError' || (error as ResponseError)?.response?.status === 501;
+  (error as ResponseError)?.body?.error?.name === 'NotImplementedError' ||
+  (error as ResponseError)?.response?.status === 501;
 
-const points = (m: VmMetricsResponse, metric: string) => m.series.find(s => s.metric === metric)?.points ?? [];
+// the broker names the cluster's Prometheus when it did not answer (VmMetrics)
+const unreachable = (error: unknown) =>
+  (error as ResponseError)?.body?.error?.name === 'ServiceUnavailableError' &&
+  /Prometheus at /.test(errorText(error));
+
+const points = (m: VmMetricsResponse, metric: string) =>
+  m.series.find(s => s.metric === metric)?.points ?? [];
 
 const Charts = ({ metrics }: { metrics: VmMetricsResponse }) => {
   const { start, end } = metrics;
   return (
     <Grid container spacing={2}>
       <Grid item xs={12} md={6}>
-        <LineChart title="CPU" unit="cores" start={start} end={end} lines={[{ label: 'used', color: COLORS.a, points: points(metrics, 'cpu') }]} />
+        <LineChart
+          title="CPU"
+          unit="cores"
+          start={start}
+          end={end}
+          lines={[
+            { label: 'used', color: COLORS.a, points: points(metrics, 'cpu') },
+          ]}
+        />
       </Grid>
       <Grid item xs={12} md={6}>
-        <LineChart title="Memory" unit="bytes" start={start} end={end} lines={[{ label: 'used', color: COLORS.a, points: points(metrics, 'memory') }]} />
+        <LineChart
+          title="Memory"
+          unit="bytes"
+          start={start}
+          end={end}
+          lines={[
+            {
+              label: 'used',
+              color: COLORS.a,
+              points: points(metrics, 'memory'),
+            },
+          ]}
+        />
       </Grid>
       <Grid item xs={12} md={6}>
         <LineChart
@@ -42,8 +86,16 @@ const Charts = ({ metrics }: { metrics: VmMetricsResponse }) => {
           start={start}
           end={end}
           lines={[
-            { label: 'received', color: COLORS.a, points: points(metrics, 'networkRx') },
-            { label: 'sent', color: COLORS.b, points: points(metrics, 'networkTx') },
+            {
+              label: 'received',
+              color: COLORS.a,
+              points: points(metrics, 'networkRx'),
+            },
+            {
+              label: 'sent',
+              color: COLORS.b,
+              points: points(metrics, 'networkTx'),
+            },
           ]}
         />
       </Grid>
@@ -54,8 +106,16 @@ const Charts = ({ metrics }: { metrics: VmMetricsResponse }) => {
           start={start}
           end={end}
           lines={[
-            { label: 'read', color: COLORS.a, points: points(metrics, 'storageRead') },
-            { label: 'written', color: COLORS.b, points: points(metrics, 'storageWrite') },
+            {
+              label: 'read',
+              color: COLORS.a,
+              points: points(metrics, 'storageRead'),
+            },
+            {
+              label: 'written',
+              color: COLORS.b,
+              points: points(metrics, 'storageWrite'),
+            },
           ]}
         />
       </Grid>
@@ -85,7 +145,14 @@ export const MetricsTab = ({ detail }: { detail: VmDetail }) => {
     return () => clearInterval(timer);
   }, [retry, range]);
 
-  if (denied) return <EmptyState missing="field" title="No access to metrics" description={denied} />;
+  if (denied)
+    return (
+      <EmptyState
+        missing="field"
+        title="No access to metrics"
+        description={denied}
+      />
+    );
   if (state.error && notConfigured(state.error)) {
     return (
       <Box>
@@ -101,11 +168,25 @@ export const MetricsTab = ({ detail }: { detail: VmDetail }) => {
       </Box>
     );
   }
+  if (state.error && !shown && unreachable(state.error))
+    return (
+      <EmptyState
+        missing="info"
+        title={`No Prometheus reachable for cluster ${vm.cluster}`}
+        description={errorText(state.error)}
+      />
+    );
   return (
     <Box>
-      <Box display="flex" alignItems="center" justifyContent="space-between" mb={2}>
+      <Box
+        display="flex"
+        alignItems="center"
+        justifyContent="space-between"
+        mb={2}
+      >
         <Typography variant="body2" color="textSecondary">
-          From the Prometheus of cluster {vm.cluster}, refreshed every {refreshSeconds[range]} seconds
+          From the Prometheus of cluster {vm.cluster}, refreshed every{' '}
+          {refreshSeconds[range]} seconds
         </Typography>
         <TextField
           select
@@ -123,7 +204,13 @@ export const MetricsTab = ({ detail }: { detail: VmDetail }) => {
           ))}
         </TextField>
       </Box>
-      {state.error && <WarningPanel severity="error" title="Metrics could not be read" message={errorText(state.error)} />}
+      {state.error && (
+        <WarningPanel
+          severity="error"
+          title="Metrics could not be read"
+          message={errorText(state.error)}
+        />
+      )}
       {!shown && state.loading && <Progress />}
       {shown && <Charts metrics={shown} />}
     </Box>

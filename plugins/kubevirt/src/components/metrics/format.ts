@@ -1,9 +1,9 @@
-import { MetricSeries } from '@internal/plugin-kubevirt-common';
+import { MetricSeries } from '@kubevirt-backstage/plugin-kubevirt-common';
 
 const binary = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 /** 1536 → "1.5 KiB"; bytes and rates in binary units, as kubectl and Grafana's KubeVirt boards show them. */
-export function formatBytes(value: number): string {
+function formatBytes(value: number): string {
   let v = value;
   let i = 0;
   while (Math.abs(v) >= 1024 && i < binary.length - 1) {
@@ -14,11 +14,15 @@ export function formatBytes(value: number): string {
 }
 
 export function formatValue(value: number, unit: MetricSeries['unit']): string {
-  if (unit === 'cores') return `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} cores`;
+  if (unit === 'cores')
+    return `${value < 0.1 ? value.toFixed(3) : value.toFixed(2)} cores`;
   if (unit === 'bytes') return formatBytes(value);
   return `${formatBytes(value)}/s`;
 }
 
 export function formatTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return new Date(unixSeconds * 1000).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }

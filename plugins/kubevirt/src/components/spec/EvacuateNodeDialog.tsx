@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { EvacuationResult, VmSummary } from '@internal/plugin-kubevirt-common';
+import {
+  EvacuationResult,
+  VmSummary,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -28,27 +31,52 @@ const resultLabels: Record<EvacuationResult['result'], string> = {
 };
 
 /** Follows one VM the evacuation started to migrate until it runs on another node. */
-const MigrationProgress = ({ cluster, node, result }: { cluster: string; node: string; result: EvacuationResult }) => {
+const MigrationProgress = ({
+  cluster,
+  node,
+  result,
+}: {
+  cluster: string;
+  node: string;
+  result: EvacuationResult;
+}) => {
   const [wait] = useState<Wait>(() => ({
     ref: { cluster, namespace: result.namespace, name: result.name },
     target: `${result.name} runs on another node`,
     reached: d => {
       if (!d) return `${result.namespace}/${result.name} is gone`;
-      return !!d.summary.node && d.summary.node !== node && !d.migrations.some(m => m.active);
+      return (
+        !!d.summary.node &&
+        d.summary.node !== node &&
+        !d.migrations.some(m => m.active)
+      );
     },
     progress: d => {
       const m = d?.migrations.find(x => x.active);
-      return m ? `migration ${m.phase ?? 'pending'}${m.targetNode ? ` to ${m.targetNode}` : ''}` : 'migration requested';
+      return m
+        ? `migration ${m.phase ?? 'pending'}${
+            m.targetNode ? ` to ${m.targetNode}` : ''
+          }`
+        : 'migration requested';
     },
   }));
   const state = useVmWait(wait, 600_000);
-  if (!state || state.phase === 'waiting') return <>Migrating{state ? ` (${state.text})` : ''}</>;
+  if (!state || state.phase === 'waiting')
+    return <>Migrating{state ? ` (${state.text})` : ''}</>;
   if (state.phase === 'reached') return <>Moved off {node}</>;
   return <>{state.text}</>;
 };
 
 /** Live-migrate every migratable VM off a node; lists per VM what happened and why a VM stays. */
-export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string; node: string; onClose(): void }) => {
+const EvacuateNodeDialog = ({
+  cluster,
+  node,
+  onClose,
+}: {
+  cluster: string;
+  node: string;
+  onClose(): void;
+}) => {
   const api = useApi(kubevirtApiRef);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string>();
@@ -59,19 +87,28 @@ export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string
     try {
       setResults((await api.evacuateNode(cluster, node)).results);
     } catch (e) {
-      setError(`Evacuation of ${node} on cluster ${cluster} failed: ${errorText(e)}`);
+      setError(
+        `Evacuation of ${node} on cluster ${cluster} failed: ${errorText(e)}`,
+      );
     } finally {
       setSubmitting(false);
     }
   };
   const moving = results?.filter(r => r.result === 'migrating').length ?? 0;
   return (
-    <Dialog open onClose={onClose} maxWidth="md" fullWidth aria-labelledby="kubevirt-evacuate-title">
+    <Dialog
+      open
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="kubevirt-evacuate-title"
+    >
       <DialogTitle id="kubevirt-evacuate-title">Evacuate {node}</DialogTitle>
       <DialogContent>
         <DialogContentText>
-          Live-migrate every running VM you may migrate off {node} on cluster {cluster}. The node is not cordoned: new VMs can still be
-          scheduled there. VMs that cannot move stay, with the reason.
+          Live-migrate every running VM you may migrate off {node} on cluster{' '}
+          {cluster}. The node is not cordoned: new VMs can still be scheduled
+          there. VMs that cannot move stay, with the reason.
         </DialogContentText>
         {error && <Alert severity="error">{error}</Alert>}
         {results && (
@@ -97,7 +134,15 @@ export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string
                         {r.namespace}/{r.name}
                       </TableCell>
                       <TableCell>
-                        {r.result === 'migrating' ? <MigrationProgress cluster={cluster} node={node} result={r} /> : resultLabels[r.result] ?? r.result}
+                        {r.result === 'migrating' ? (
+                          <MigrationProgress
+                            cluster={cluster}
+                            node={node}
+                            result={r}
+                          />
+                        ) : (
+                          resultLabels[r.result] ?? r.result
+                        )}
                       </TableCell>
                       <TableCell>{r.reason ?? ''}</TableCell>
                     </TableRow>
@@ -111,7 +156,12 @@ export const EvacuateNodeDialog = ({ cluster, node, onClose }: { cluster: string
       <DialogActions>
         <Button onClick={onClose}>{results ? 'Close' : 'Cancel'}</Button>
         {!results && (
-          <Button variant="contained" color="primary" disabled={submitting} onClick={run}>
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={submitting}
+            onClick={run}
+          >
             {submitting ? 'Evacuating…' : 'Evacuate'}
           </Button>
         )}
@@ -128,14 +178,26 @@ export const NodeWithEvacuate = ({ vm }: { vm: VmSummary }) => {
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
       <span>{vm.node}</span>
-      <Tooltip title={denied ?? `Live-migrate the VMs you may migrate off ${vm.node}`}>
+      <Tooltip
+        title={denied ?? `Live-migrate the VMs you may migrate off ${vm.node}`}
+      >
         <span>
-          <Button size="small" disabled={!!denied} onClick={() => setOpen(true)}>
+          <Button
+            size="small"
+            disabled={!!denied}
+            onClick={() => setOpen(true)}
+          >
             Evacuate {vm.node}
           </Button>
         </span>
       </Tooltip>
-      {open && <EvacuateNodeDialog cluster={vm.cluster} node={vm.node} onClose={() => setOpen(false)} />}
+      {open && (
+        <EvacuateNodeDialog
+          cluster={vm.cluster}
+          node={vm.node}
+          onClose={() => setOpen(false)}
+        />
+      )}
     </Box>
   );
 };

@@ -1,14 +1,21 @@
-import { ChangeApplied } from '@internal/plugin-kubevirt-common';
+import { ChangeApplied } from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /** The broker's answer on how a spec change reaches the guest, as a sentence. */
-export function appliedText(applied: ChangeApplied, liveMigration: boolean): string {
-  if (applied === 'live') return liveMigration ? 'it applies live: KubeVirt live-migrates the VM to apply it' : 'it applies live to the running VM';
+export function appliedText(
+  applied: ChangeApplied,
+  liveMigration: boolean,
+): string {
+  if (applied === 'live')
+    return liveMigration
+      ? 'it applies live: KubeVirt live-migrates the VM to apply it'
+      : 'it applies live to the running VM';
   if (applied === 'restart') return 'it takes effect when the VM is restarted';
   return 'it takes effect when the VM next starts';
 }
 
 /** A Kubernetes quantity as the broker accepts it for disks and memory. */
-export const quantityProblem = (q: string) => (/^\d+(\.\d+)?(Mi|Gi|Ti)$/.test(q) ? undefined : 'A size such as 10Gi');
+export const quantityProblem = (q: string) =>
+  /^\d+(\.\d+)?(Mi|Gi|Ti)$/.test(q) ? undefined : 'A size such as 10Gi';
 
 const units: Record<string, number> = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 };
 

@@ -1,44 +1,15 @@
 import { Table, TableColumn } from '@backstage/core-components';
-import { VmDetail } from '@internal/plugin-kubevirt-common';
+import { VmDetail } from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
 import { useState } from 'react';
 import { deniedReason } from '../actions/operations';
-import { AddInterfaceDialog, RemoveInterfaceDialog } from '../spec/InterfaceDialogs';
-
-interface NicRow {
-  name: string;
-  binding: string;
-  model: string;
-  network: string;
-  mac: string;
-  ips: string;
-  guestName: string;
-}
-
-const bindings = ['masquerade', 'bridge', 'sriov', 'slirp', 'passt', 'binding'];
-
-/** The VM's NICs from its spec, with what the running instance reports for each (MAC, IPs, guest name). */
-export function nicsOf(detail: VmDetail): NicRow[] {
-  const spec = (detail.vm as any)?.spec?.template?.spec ?? {};
-  const interfaces: any[] = spec.domain?.devices?.interfaces ?? [];
-  const networks: any[] = spec.networks ?? [];
-  const live: any[] = (detail.vmi as any)?.status?.interfaces ?? [];
-  return interfaces.map(i => {
-    const network = networks.find(n => n.name === i.name) ?? {};
-    const status = live.find(l => l.name === i.name) ?? {};
-    return {
-      name: i.name,
-      binding: bindings.find(b => i[b]) ?? '—',
-      model: i.model ?? 'virtio',
-      network: network.pod ? 'Pod network' : network.multus?.networkName ?? '—',
-      mac: status.mac ?? i.macAddress ?? '—',
-      ips: (status.ipAddresses ?? (status.ipAddress ? [status.ipAddress] : [])).join(', ') || '—',
-      guestName: status.interfaceName ?? '—',
-    };
-  });
-}
+import { NicRow, nicsOf } from './nics';
+import {
+  AddInterfaceDialog,
+  RemoveInterfaceDialog,
+} from '../spec/InterfaceDialogs';
 
 const columns: TableColumn<NicRow>[] = [
   { title: 'Name', field: 'name', highlight: true },
@@ -50,7 +21,13 @@ const columns: TableColumn<NicRow>[] = [
   { title: 'Name in guest', field: 'guestName' },
 ];
 
-export const NetworkTab = ({ detail, onChange }: { detail: VmDetail; onChange?: () => void }) => {
+export const NetworkTab = ({
+  detail,
+  onChange,
+}: {
+  detail: VmDetail;
+  onChange?: () => void;
+}) => {
   const vm = detail.summary;
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<string>();
@@ -63,7 +40,12 @@ export const NetworkTab = ({ detail, onChange }: { detail: VmDetail; onChange?: 
       render: n => (
         <Tooltip title={removeDenied ?? `Remove ${n.name}`}>
           <span>
-            <Button size="small" disabled={!!removeDenied} onClick={() => setRemoving(n.name)} aria-label={`Remove interface ${n.name}`}>
+            <Button
+              size="small"
+              disabled={!!removeDenied}
+              onClick={() => setRemoving(n.name)}
+              aria-label={`Remove interface ${n.name}`}
+            >
               Remove
             </Button>
           </span>
@@ -74,9 +56,18 @@ export const NetworkTab = ({ detail, onChange }: { detail: VmDetail; onChange?: 
   return (
     <>
       <Box mb={2} display="flex" justifyContent="flex-end">
-        <Tooltip title={addDenied ?? 'Add a NIC on the pod network or a Multus network'}>
+        <Tooltip
+          title={
+            addDenied ?? 'Add a NIC on the pod network or a Multus network'
+          }
+        >
           <span>
-            <Button variant="contained" color="primary" disabled={!!addDenied} onClick={() => setAdding(true)}>
+            <Button
+              variant="contained"
+              color="primary"
+              disabled={!!addDenied}
+              onClick={() => setAdding(true)}
+            >
               Add interface
             </Button>
           </span>
@@ -87,10 +78,25 @@ export const NetworkTab = ({ detail, onChange }: { detail: VmDetail; onChange?: 
         options={{ paging: false, search: false, padding: 'dense' }}
         data={nicsOf(detail)}
         columns={withActions}
-        emptyContent={<div style={{ padding: 16 }}>The VM has no network interfaces.</div>}
+        emptyContent={
+          <div style={{ padding: 16 }}>The VM has no network interfaces.</div>
+        }
       />
-      {adding && <AddInterfaceDialog detail={detail} onClose={() => setAdding(false)} onSettled={() => onChange?.()} />}
-      {removing && <RemoveInterfaceDialog detail={detail} nic={removing} onClose={() => setRemoving(undefined)} onSettled={() => onChange?.()} />}
+      {adding && (
+        <AddInterfaceDialog
+          detail={detail}
+          onClose={() => setAdding(false)}
+          onSettled={() => onChange?.()}
+        />
+      )}
+      {removing && (
+        <RemoveInterfaceDialog
+          detail={detail}
+          nic={removing}
+          onClose={() => setRemoving(undefined)}
+          onSettled={() => onChange?.()}
+        />
+      )}
     </>
   );
 };

@@ -3,7 +3,11 @@ import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { useApiHolder } from '@backstage/core-plugin-api';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
-import { VM_OWNER_KEYS, VmDetail, vmEntityRef } from '@internal/plugin-kubevirt-common';
+import {
+  VM_OWNER_KEYS,
+  VmDetail,
+  vmEntityRef,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Table from '@material-ui/core/Table';
@@ -32,7 +36,12 @@ function ownerOf(detail: VmDetail): string | undefined {
     for (const key of VM_OWNER_KEYS) {
       if (!values[key]) continue;
       try {
-        return stringifyEntityRef(parseEntityRef(values[key], { defaultKind: 'group', defaultNamespace: 'default' }));
+        return stringifyEntityRef(
+          parseEntityRef(values[key], {
+            defaultKind: 'group',
+            defaultNamespace: 'default',
+          }),
+        );
       } catch {
         // not an entity ref: the provider ignores it too
       }
@@ -53,17 +62,33 @@ function useCatalogOwner(detail: VmDetail) {
   return useAsync(async () => {
     if (!catalogApi) return undefined;
     const ref = vmEntityRef(s);
-    const vmEntity = await catalogApi.getEntityByRef(ref).catch(() => undefined);
-    if (vmEntity) return { ref, owner: (vmEntity.spec as { owner?: string })?.owner };
+    const vmEntity = await catalogApi
+      .getEntityByRef(ref)
+      .catch(() => undefined);
+    if (vmEntity)
+      return { ref, owner: (vmEntity.spec as { owner?: string })?.owner };
     if (!s.kubernetesId) return undefined;
-    const component = await catalogApi.getEntityByRef(`component:default/${s.kubernetesId}`).catch(() => undefined);
+    const component = await catalogApi
+      .getEntityByRef(`component:default/${s.kubernetesId}`)
+      .catch(() => undefined);
     const owner = (component?.spec as { owner?: string } | undefined)?.owner;
-    return owner ? { ref: undefined, owner: stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' })) } : undefined;
+    return owner
+      ? {
+          ref: undefined,
+          owner: stringifyEntityRef(
+            parseEntityRef(owner, {
+              defaultKind: 'group',
+              defaultNamespace: 'default',
+            }),
+          ),
+        }
+      : undefined;
   }, [catalogApi, s.cluster, s.namespace, s.name, s.kubernetesId]);
 }
 
 // the default title case splits "vCPUs" and "IP" into letters; keep the words as written
-const titleFormat = (key: string) => (/^[a-z][A-Z]/.test(key) ? key : key.charAt(0).toUpperCase() + key.slice(1));
+const titleFormat = (key: string) =>
+  /^[a-z][A-Z]/.test(key) ? key : key.charAt(0).toUpperCase() + key.slice(1);
 
 export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
   const s = detail.summary;
@@ -77,7 +102,11 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
     status: <VmStatus status={s.status} />,
     ready: s.ready ? 'Yes' : 'No',
     'guest OS': guest?.prettyName ?? s.os ?? '—',
-    'guest agent': vmi.status?.conditions?.some((c: Condition) => c.type === 'AgentConnected' && c.status === 'True') ? 'Connected' : 'Not connected',
+    'guest agent': vmi.status?.conditions?.some(
+      (c: Condition) => c.type === 'AgentConnected' && c.status === 'True',
+    )
+      ? 'Connected'
+      : 'Not connected',
     'IP addresses': s.ipAddresses.length ? s.ipAddresses.join(', ') : '—',
     node: <NodeWithEvacuate vm={s} />,
     cluster: s.cluster,
@@ -88,15 +117,28 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
     memory: s.memory ?? '—',
     'run strategy': s.runStrategy ?? '—',
     created: s.created ? new Date(s.created).toLocaleString() : '—',
-    component: s.kubernetesId ? <EntityRefLink entityRef={`component:default/${s.kubernetesId}`} /> : '—',
+    component: s.kubernetesId ? (
+      <EntityRefLink entityRef={`component:default/${s.kubernetesId}`} />
+    ) : (
+      '—'
+    ),
     owner: owner ? <EntityRefLink entityRef={owner} /> : '—',
-    ...(catalogEntity.value?.ref ? { 'catalog entity': <EntityRefLink entityRef={catalogEntity.value.ref} /> } : {}),
+    ...(catalogEntity.value?.ref
+      ? {
+          'catalog entity': (
+            <EntityRefLink entityRef={catalogEntity.value.ref} />
+          ),
+        }
+      : {}),
   };
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={6}>
         <InfoCard title="Details">
-          <StructuredMetadataTable metadata={metadata} options={{ titleFormat }} />
+          <StructuredMetadataTable
+            metadata={metadata}
+            options={{ titleFormat }}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={6}>
@@ -128,18 +170,33 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
         </InfoCard>
         {(detail.migrations.length > 0 || detail.launcherPods.length > 0) && (
           <Box mt={3}>
-          <InfoCard title="Placement">
-            <StructuredMetadataTable
-              metadata={{
-                'launcher pods': detail.launcherPods.map(p => `${p.name} (${p.phase ?? '?'}${p.node ? ` on ${p.node}` : ''})`).join(', ') || '—',
-                migrations:
-                  detail.migrations
-                    .slice(0, 5)
-                    .map(m => `${m.name}: ${m.phase ?? 'pending'}${m.sourceNode ? ` ${m.sourceNode} → ${m.targetNode ?? '?'}` : ''}`)
-                    .join('; ') || '—',
-              }}
-            />
-          </InfoCard>
+            <InfoCard title="Placement">
+              <StructuredMetadataTable
+                metadata={{
+                  'launcher pods':
+                    detail.launcherPods
+                      .map(
+                        p =>
+                          `${p.name} (${p.phase ?? '?'}${
+                            p.node ? ` on ${p.node}` : ''
+                          })`,
+                      )
+                      .join(', ') || '—',
+                  migrations:
+                    detail.migrations
+                      .slice(0, 5)
+                      .map(
+                        m =>
+                          `${m.name}: ${m.phase ?? 'pending'}${
+                            m.sourceNode
+                              ? ` ${m.sourceNode} → ${m.targetNode ?? '?'}`
+                              : ''
+                          }`,
+                      )
+                      .join('; ') || '—',
+                }}
+              />
+            </InfoCard>
           </Box>
         )}
       </Grid>

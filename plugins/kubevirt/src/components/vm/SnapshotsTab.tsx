@@ -1,6 +1,16 @@
-import { StatusError, StatusOK, StatusRunning, Table, TableColumn } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusRunning,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { VmDetail, VmRestoreInfo, VmSnapshotInfo } from '@internal/plugin-kubevirt-common';
+import {
+  VmDetail,
+  VmRestoreInfo,
+  VmSnapshotInfo,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -12,7 +22,8 @@ import { deniedReason, operations } from '../actions/operations';
 import { WaitingDialog } from '../actions/WaitingDialog';
 
 const SnapshotState = ({ s }: { s: VmSnapshotInfo }) => {
-  if (s.error || s.phase === 'Failed') return <StatusError>{s.error ?? 'Failed'}</StatusError>;
+  if (s.error || s.phase === 'Failed')
+    return <StatusError>{s.error ?? 'Failed'}</StatusError>;
   if (s.readyToUse) return <StatusOK>Ready</StatusOK>;
   return (
     <Box minWidth={120}>
@@ -32,7 +43,13 @@ const RestoreState = ({ r }: { r: VmRestoreInfo }) =>
     </Box>
   );
 
-export const SnapshotsTab = ({ detail, onChange }: { detail: VmDetail; onChange(): void }) => {
+export const SnapshotsTab = ({
+  detail,
+  onChange,
+}: {
+  detail: VmDetail;
+  onChange(): void;
+}) => {
   const api = useApi(kubevirtApiRef);
   const vm = detail.summary;
   const [taking, setTaking] = useState(false);
@@ -41,29 +58,49 @@ export const SnapshotsTab = ({ detail, onChange }: { detail: VmDetail; onChange(
   const snapshotDenied = deniedReason(vm, 'snapshot');
   const restoreDenied = deniedReason(vm, 'restore');
   const deleteDenied = deniedReason(vm, 'deleteSnapshot');
-  const restoreState = vm.status === 'Stopped' ? undefined : `Stop ${vm.name} before restoring (it is ${vm.status})`;
+  const restoreState =
+    vm.status === 'Stopped'
+      ? undefined
+      : `Stop ${vm.name} before restoring (it is ${vm.status})`;
 
   const columns: TableColumn<VmSnapshotInfo>[] = [
     { title: 'Name', field: 'name', highlight: true },
     { title: 'State', render: s => <SnapshotState s={s} /> },
-    { title: 'Created', render: s => (s.creationTime ? new Date(s.creationTime).toLocaleString() : '—') },
+    {
+      title: 'Created',
+      render: s =>
+        s.creationTime ? new Date(s.creationTime).toLocaleString() : '—',
+    },
     { title: 'Indications', render: s => s.indications.join(', ') || '—' },
     {
       title: 'Actions',
       render: s => {
-        const whyNotRestore = restoreDenied ?? restoreState ?? (s.readyToUse ? undefined : 'The snapshot is not ready to use');
+        const whyNotRestore =
+          restoreDenied ??
+          restoreState ??
+          (s.readyToUse ? undefined : 'The snapshot is not ready to use');
         return (
           <Box display="flex" style={{ gap: 4 }}>
             <Tooltip title={whyNotRestore ?? `Restore ${vm.name} to ${s.name}`}>
               <span>
-                <Button size="small" disabled={!!whyNotRestore} onClick={() => setRestoring(s.name)} aria-label={`Restore ${s.name}`}>
+                <Button
+                  size="small"
+                  disabled={!!whyNotRestore}
+                  onClick={() => setRestoring(s.name)}
+                  aria-label={`Restore ${s.name}`}
+                >
                   Restore
                 </Button>
               </span>
             </Tooltip>
             <Tooltip title={deleteDenied ?? `Delete snapshot ${s.name}`}>
               <span>
-                <Button size="small" disabled={!!deleteDenied} onClick={() => setDeleting(s.name)} aria-label={`Delete ${s.name}`}>
+                <Button
+                  size="small"
+                  disabled={!!deleteDenied}
+                  onClick={() => setDeleting(s.name)}
+                  aria-label={`Delete ${s.name}`}
+                >
                   Delete
                 </Button>
               </span>
@@ -77,7 +114,11 @@ export const SnapshotsTab = ({ detail, onChange }: { detail: VmDetail; onChange(
     { title: 'Name', field: 'name' },
     { title: 'Snapshot', field: 'snapshot' },
     { title: 'State', render: r => <RestoreState r={r} /> },
-    { title: 'Restored', render: r => (r.restoreTime ? new Date(r.restoreTime).toLocaleString() : '—') },
+    {
+      title: 'Restored',
+      render: r =>
+        r.restoreTime ? new Date(r.restoreTime).toLocaleString() : '—',
+    },
     { title: 'Message', render: r => r.message ?? '' },
   ];
   return (
@@ -85,7 +126,12 @@ export const SnapshotsTab = ({ detail, onChange }: { detail: VmDetail; onChange(
       <Box mb={2} display="flex" justifyContent="flex-end">
         <Tooltip title={snapshotDenied ?? `Snapshot ${vm.name}'s disks`}>
           <span>
-            <Button variant="contained" color="primary" disabled={!!snapshotDenied} onClick={() => setTaking(true)}>
+            <Button
+              variant="contained"
+              color="primary"
+              disabled={!!snapshotDenied}
+              onClick={() => setTaking(true)}
+            >
               Take snapshot
             </Button>
           </span>
@@ -108,9 +154,24 @@ export const SnapshotsTab = ({ detail, onChange }: { detail: VmDetail; onChange(
           />
         </Box>
       )}
-      {taking && <OperationDialog spec={operations.snapshot} vm={vm} detail={detail} onClose={() => setTaking(false)} onSettled={onChange} />}
+      {taking && (
+        <OperationDialog
+          spec={operations.snapshot}
+          vm={vm}
+          detail={detail}
+          onClose={() => setTaking(false)}
+          onSettled={onChange}
+        />
+      )}
       {restoring && (
-        <OperationDialog spec={operations.restore} vm={vm} detail={detail} snapshot={restoring} onClose={() => setRestoring(undefined)} onSettled={onChange} />
+        <OperationDialog
+          spec={operations.restore}
+          vm={vm}
+          detail={detail}
+          snapshot={restoring}
+          onClose={() => setRestoring(undefined)}
+          onSettled={onChange}
+        />
       )}
       {deleting && (
         <WaitingDialog
@@ -120,7 +181,12 @@ export const SnapshotsTab = ({ detail, onChange }: { detail: VmDetail; onChange(
           confirmName={deleting}
           submit={async () => {
             await api.deleteSnapshot(vm, deleting);
-            return { ref: vm, target: `snapshot ${deleting} is deleted`, reached: d => !!d && !d.snapshots.some(s => s.name === deleting), progress: () => 'deleting' };
+            return {
+              ref: vm,
+              target: `snapshot ${deleting} is deleted`,
+              reached: d => !!d && !d.snapshots.some(s => s.name === deleting),
+              progress: () => 'deleting',
+            };
           }}
           onClose={() => setDeleting(undefined)}
           onSettled={onChange}

@@ -1,5 +1,10 @@
-import { Link, Progress, ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
-import { VmRef } from '@internal/plugin-kubevirt-common';
+import {
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { VmRef } from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Paper from '@material-ui/core/Paper';
 import Tab from '@material-ui/core/Tab';
@@ -20,7 +25,16 @@ import { SnapshotsTab } from './SnapshotsTab';
 import { useVmDetail } from './useVmDetail';
 import { YamlTab } from './YamlTab';
 
-export const vmTabs = ['Overview', 'Disks', 'Network interfaces', 'Snapshots', 'Events', 'YAML', 'Console', 'Metrics'] as const;
+const vmTabs = [
+  'Overview',
+  'Disks',
+  'Network interfaces',
+  'Snapshots',
+  'Events',
+  'YAML',
+  'Console',
+  'Metrics',
+] as const;
 type VmTab = (typeof vmTabs)[number];
 
 /**
@@ -28,7 +42,13 @@ type VmTab = (typeof vmTabs)[number];
  * cluster/namespace/name alone, so the plugin page shows it without the
  * catalog and the VM's catalog entity shows the same content.
  */
-export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () => void }) => {
+export const VmDetails = ({
+  vmRef,
+  onDeleted,
+}: {
+  vmRef: VmRef;
+  onDeleted?: () => void;
+}) => {
   const { value: detail, error, loading, reload } = useVmDetail(vmRef);
   const [tab, setTab] = useState<VmTab>('Overview');
   const list = useVmListLink();
@@ -43,13 +63,20 @@ export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () =
           message={
             <>
               It was deleted, or it has not been created yet.{' '}
-              {list !== undefined && <Link to={list}>All virtual machines</Link>}
+              {list !== undefined && (
+                <Link to={list}>All virtual machines</Link>
+              )}
             </>
           }
         />
       );
     }
-    return <ResponseErrorPanel error={error} title={`Virtual machine ${vmRef.namespace}/${vmRef.name} on ${vmRef.cluster}`} />;
+    return (
+      <ResponseErrorPanel
+        error={error}
+        title={`Virtual machine ${vmRef.namespace}/${vmRef.name} on ${vmRef.cluster}`}
+      />
+    );
   }
   if (!detail) return <Progress />;
 
@@ -57,7 +84,12 @@ export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () =
   return (
     <>
       <Paper variant="outlined" style={{ padding: 16, marginBottom: 16 }}>
-        <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 16 }}>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 16 }}
+        >
           <Typography variant="h5" component="h2">
             {vm.name}
           </Typography>
@@ -80,7 +112,13 @@ export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () =
           />
         </Box>
       </Paper>
-      <Tabs value={tab} onChange={(_e, v) => setTab(v)} indicatorColor="primary" variant="scrollable" aria-label="VM tabs">
+      <Tabs
+        value={tab}
+        onChange={(_e, v) => setTab(v)}
+        indicatorColor="primary"
+        variant="scrollable"
+        aria-label="VM tabs"
+      >
         {vmTabs.map(t => (
           <Tab key={t} value={t} label={t} />
         ))}
@@ -88,8 +126,12 @@ export const VmDetails = ({ vmRef, onDeleted }: { vmRef: VmRef; onDeleted?: () =
       <Box mt={2} role="tabpanel" aria-label={tab}>
         {tab === 'Overview' && <OverviewTab detail={detail} />}
         {tab === 'Disks' && <DisksTab detail={detail} onChange={reload} />}
-        {tab === 'Network interfaces' && <NetworkTab detail={detail} onChange={reload} />}
-        {tab === 'Snapshots' && <SnapshotsTab detail={detail} onChange={reload} />}
+        {tab === 'Network interfaces' && (
+          <NetworkTab detail={detail} onChange={reload} />
+        )}
+        {tab === 'Snapshots' && (
+          <SnapshotsTab detail={detail} onChange={reload} />
+        )}
         {tab === 'Events' && <EventsTab detail={detail} />}
         {tab === 'YAML' && <YamlTab detail={detail} onSaved={reload} />}
         {tab === 'Console' && <ConsoleTab detail={detail} />}

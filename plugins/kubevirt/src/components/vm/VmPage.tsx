@@ -10,16 +10,26 @@ export const VmPage = () => {
   const { cluster = '', namespace = '', name = '' } = useParams();
   const list = useVmListLink();
   const navigate = useNavigate();
-  const vmRef = useMemo(() => ({ cluster, namespace, name }), [cluster, namespace, name]);
+  const vmRef = useMemo(
+    () => ({ cluster, namespace, name }),
+    [cluster, namespace, name],
+  );
   return (
     <Content>
       <Breadcrumbs aria-label="breadcrumb" style={{ marginBottom: 16 }}>
-        {list !== undefined ? <Link to={list}>Virtual machines</Link> : <Typography>Virtual machines</Typography>}
+        {list !== undefined ? (
+          <Link to={list}>Virtual machines</Link>
+        ) : (
+          <Typography>Virtual machines</Typography>
+        )}
         <Typography color="textPrimary">
           {cluster} / {namespace} / {name}
         </Typography>
       </Breadcrumbs>
-      <VmDetails vmRef={vmRef} onDeleted={() => list !== undefined && navigate(list)} />
+      <VmDetails
+        vmRef={vmRef}
+        onDeleted={() => list !== undefined && navigate(list)}
+      />
     </Content>
   );
 };

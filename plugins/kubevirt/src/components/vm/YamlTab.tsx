@@ -1,7 +1,10 @@
 import { CodeSnippet, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { VmConflictErrorBody, VmDetail } from '@internal/plugin-kubevirt-common';
+import {
+  VmConflictErrorBody,
+  VmDetail,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import TextField from '@material-ui/core/TextField';
@@ -23,26 +26,51 @@ export function editableVm(vm: unknown): Obj {
   const { managedFields: _managed, ...metadata } = (rest.metadata ?? {}) as Obj;
   const annotations = { ...(metadata.annotations ?? {}) };
   delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  return { ...rest, metadata: { ...metadata, ...(Object.keys(annotations).length ? { annotations } : {}) } };
+  return {
+    ...rest,
+    metadata: {
+      ...metadata,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
+  };
 }
 
-export const toYaml = (vm: unknown) => stringify(editableVm(vm), { lineWidth: 0 });
+const toYaml = (vm: unknown) => stringify(editableVm(vm), { lineWidth: 0 });
 
 const colours: Record<DiffLine['kind'], string | undefined> = {
   same: undefined,
   removed: 'rgba(244, 67, 54, 0.18)',
   added: 'rgba(76, 175, 80, 0.22)',
 };
-const marks: Record<DiffLine['kind'], string> = { same: ' ', removed: '-', added: '+' };
+const marks: Record<DiffLine['kind'], string> = {
+  same: ' ',
+  removed: '-',
+  added: '+',
+};
 
 /** The lines that changed, with three lines of context, like `diff -u`. */
-export const DiffView = ({ lines }: { lines: DiffLine[] }) => {
-  const near = (i: number) => lines.slice(Math.max(0, i - 3), i + 4).some(l => l.kind !== 'same');
+const DiffView = ({ lines }: { lines: DiffLine[] }) => {
+  const near = (i: number) =>
+    lines.slice(Math.max(0, i - 3), i + 4).some(l => l.kind !== 'same');
   return (
-    <Box component="pre" aria-label="Changes" fontFamily="monospace" fontSize={12} p={1} m={0} overflow="auto" maxHeight={360} border="1px solid rgba(128,128,128,0.4)">
+    <Box
+      component="pre"
+      aria-label="Changes"
+      fontFamily="monospace"
+      fontSize={12}
+      p={1}
+      m={0}
+      overflow="auto"
+      maxHeight={360}
+      border="1px solid rgba(128,128,128,0.4)"
+    >
       {lines.map((l, i) =>
         near(i) ? (
-          <div key={i} data-diff={l.kind} style={{ background: colours[l.kind] }}>
+          <div
+            key={i}
+            data-diff={l.kind}
+            style={{ background: colours[l.kind] }}
+          >
             {marks[l.kind]} {l.text}
           </div>
         ) : null,
@@ -63,7 +91,13 @@ interface Conflict {
  * user sees what changed (the version they edited against the current one)
  * and can reload.
  */
-export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void }) => {
+export const YamlTab = ({
+  detail,
+  onSaved,
+}: {
+  detail: VmDetail;
+  onSaved(): void;
+}) => {
   const api = useApi(kubevirtApiRef);
   const vm = detail.summary;
   const [editing, setEditing] = useState<{ baseline: string; text: string }>();
@@ -75,10 +109,15 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
   // Save sits below a long editor: bring the refusal and its diff into view, or the user sees nothing happen
   const notice = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (conflict || error) notice.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+    if (conflict || error)
+      notice.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   }, [conflict, error]);
   const currentYaml = toYaml(detail.vm);
-  const changedMeanwhile = editing && !conflict && parse(editing.baseline)?.metadata?.resourceVersion !== (detail.vm as Obj)?.metadata?.resourceVersion;
+  const changedMeanwhile =
+    editing &&
+    !conflict &&
+    parse(editing.baseline)?.metadata?.resourceVersion !==
+      (detail.vm as Obj)?.metadata?.resourceVersion;
 
   const startEdit = (from = currentYaml) => {
     setEditing({ baseline: from, text: from });
@@ -92,7 +131,8 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
     let manifest: Obj;
     try {
       manifest = parse(editing.text);
-      if (!manifest || typeof manifest !== 'object') throw new Error('The document is not an object');
+      if (!manifest || typeof manifest !== 'object')
+        throw new Error('The document is not an object');
     } catch (e) {
       setError(`Not valid YAML: ${(e as Error).message}`);
       return;
@@ -106,10 +146,17 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
       onSaved();
     } catch (e) {
       if (isConflict(e)) {
-        const body = (e as ResponseError).body as unknown as VmConflictErrorBody | undefined;
+        const body = (e as ResponseError).body as unknown as
+          | VmConflictErrorBody
+          | undefined;
         let current = body?.error?.current;
-        if (!current) current = (await api.getVm(vm).catch(() => undefined))?.vm;
-        setConflict({ message: errorText(e), stale: editing.baseline, current: current ? toYaml(current) : '' });
+        if (!current)
+          current = (await api.getVm(vm).catch(() => undefined))?.vm;
+        setConflict({
+          message: errorText(e),
+          stale: editing.baseline,
+          current: current ? toYaml(current) : '',
+        });
       } else {
         setError(`Saving ${vm.name} failed: ${errorText(e)}`);
       }
@@ -123,9 +170,18 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
       <InfoCard
         title="YAML"
         action={
-          <Tooltip title={denied ?? 'Edit the VirtualMachine and save it with the version you read'}>
+          <Tooltip
+            title={
+              denied ??
+              'Edit the VirtualMachine and save it with the version you read'
+            }
+          >
             <span>
-              <Button variant="outlined" disabled={!!denied} onClick={() => startEdit()}>
+              <Button
+                variant="outlined"
+                disabled={!!denied}
+                onClick={() => startEdit()}
+              >
                 Edit
               </Button>
             </span>
@@ -137,7 +193,12 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
             <Alert severity="success">Saved.</Alert>
           </Box>
         )}
-        <CodeSnippet language="yaml" text={currentYaml} showLineNumbers showCopyCodeButton />
+        <CodeSnippet
+          language="yaml"
+          text={currentYaml}
+          showLineNumbers
+          showCopyCodeButton
+        />
       </InfoCard>
     );
   }
@@ -147,7 +208,10 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
       <div ref={notice} />
       {changedMeanwhile && (
         <Box mb={2}>
-          <Alert severity="info">The VM changed in the cluster since you started editing; saving will be refused unless you reload.</Alert>
+          <Alert severity="info">
+            The VM changed in the cluster since you started editing; saving will
+            be refused unless you reload.
+          </Alert>
         </Box>
       )}
       {conflict && (
@@ -155,7 +219,11 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
           <Alert
             severity="warning"
             action={
-              <Button color="inherit" size="small" onClick={() => startEdit(conflict.current || currentYaml)}>
+              <Button
+                color="inherit"
+                size="small"
+                onClick={() => startEdit(conflict.current || currentYaml)}
+              >
                 Reload
               </Button>
             }
@@ -163,11 +231,13 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
             {conflict.message}
           </Alert>
           <Typography variant="subtitle2" style={{ marginTop: 8 }}>
-            What changed in the cluster since you opened the editor (− the version you edited, + the current one):
+            What changed in the cluster since you opened the editor (− the
+            version you edited, + the current one):
           </Typography>
           <DiffView lines={lineDiff(conflict.stale, conflict.current)} />
           <Typography variant="body2" color="textSecondary">
-            Reload loads the current version into the editor; your edits are discarded, so copy them first if you need them.
+            Reload loads the current version into the editor; your edits are
+            discarded, so copy them first if you need them.
           </Typography>
         </Box>
       )}
@@ -184,10 +254,19 @@ export const YamlTab = ({ detail, onSaved }: { detail: VmDetail; onSaved(): void
         maxRows={40}
         value={editing.text}
         onChange={e => setEditing({ ...editing, text: e.target.value })}
-        inputProps={{ 'aria-label': 'VM YAML', spellCheck: false, style: { fontFamily: 'monospace', fontSize: 12 } }}
+        inputProps={{
+          'aria-label': 'VM YAML',
+          spellCheck: false,
+          style: { fontFamily: 'monospace', fontSize: 12 },
+        }}
       />
       <Box mt={2} display="flex" style={{ gap: 8 }}>
-        <Button variant="contained" color="primary" disabled={saving || editing.text === editing.baseline} onClick={save}>
+        <Button
+          variant="contained"
+          color="primary"
+          disabled={saving || editing.text === editing.baseline}
+          onClick={save}
+        >
           Save
         </Button>
         <Button onClick={() => setEditing(undefined)}>Cancel</Button>

@@ -15,13 +15,23 @@ export function lineDiff(before: string, after: string): DiffLine[] {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   const x = a.slice(head, a.length - tail);
   const y = b.slice(head, b.length - tail);
-  const lcs: number[][] = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
+  const lcs: number[][] = Array.from({ length: x.length + 1 }, () =>
+    new Array<number>(y.length + 1).fill(0),
+  );
   for (let i = x.length - 1; i >= 0; i--) {
     for (let j = y.length - 1; j >= 0; j--) {
-      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      lcs[i][j] =
+        x[i] === y[j]
+          ? lcs[i + 1][j + 1] + 1
+          : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     }
   }
   const middle: DiffLine[] = [];
@@ -32,7 +42,10 @@ export function lineDiff(before: string, after: string): DiffLine[] {
       middle.push({ kind: 'same', text: x[i] });
       i++;
       j++;
-    } else if (j < y.length && (i === x.length || lcs[i][j + 1] > lcs[i + 1][j])) {
+    } else if (
+      j < y.length &&
+      (i === x.length || lcs[i][j + 1] > lcs[i + 1][j])
+    ) {
       // on a tie the old line goes first, as diff -u shows a replaced line
       middle.push({ kind: 'added', text: y[j++] });
     } else {

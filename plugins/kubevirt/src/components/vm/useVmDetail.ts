@@ -1,5 +1,8 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { kubevirtSignalChannels, VmRef } from '@internal/plugin-kubevirt-common';
+import {
+  kubevirtSignalChannels,
+  VmRef,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { kubevirtApiRef } from '../../api';

@@ -1,13 +1,25 @@
-import { VmMetricsResponse, VmRef } from '@internal/plugin-kubevirt-common';
+import {
+  VmMetricsResponse,
+  VmRef,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /** An hour of plausible series of a running VM, ending now: for tests and the fake API. */
-export function metricsFixture(ref: VmRef, options: { cpuScale?: number; empty?: boolean } = {}): VmMetricsResponse {
+export function metricsFixture(
+  ref: VmRef,
+  options: { cpuScale?: number; empty?: boolean } = {},
+): VmMetricsResponse {
   const end = Math.floor(Date.now() / 60_000) * 60;
   const start = end - 3600;
-  const series = (metric: string, unit: 'cores' | 'bytes' | 'bytesPerSecond', f: (i: number) => number) => ({
+  const series = (
+    metric: string,
+    unit: 'cores' | 'bytes' | 'bytesPerSecond',
+    f: (i: number) => number,
+  ) => ({
     metric,
     unit,
-    points: options.empty ? [] : Array.from({ length: 61 }, (_, i) => ({ t: start + i * 60, v: f(i) })),
+    points: options.empty
+      ? []
+      : Array.from({ length: 61 }, (_, i) => ({ t: start + i * 60, v: f(i) })),
   });
   const scale = options.cpuScale ?? 1;
   return {
@@ -15,7 +27,9 @@ export function metricsFixture(ref: VmRef, options: { cpuScale?: number; empty?:
     start,
     end,
     step: 60,
-    queries: { cpu: `sum(rate(kubevirt_vmi_vcpu_seconds_total{namespace="${ref.namespace}",name="${ref.name}"}[120s]))` },
+    queries: {
+      cpu: `sum(rate(kubevirt_vmi_vcpu_seconds_total{namespace="${ref.namespace}",name="${ref.name}"}[120s]))`,
+    },
     series: [
       series('cpu', 'cores', i => scale * (0.2 + 0.1 * Math.sin(i / 5))),
       series('memory', 'bytes', () => 1.5 * 2 ** 30),

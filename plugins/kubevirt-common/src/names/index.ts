@@ -1,0 +1,7 @@
+export {
+  isKubernetesName,
+  kubernetesNameProblem,
+  kubernetesNameKinds,
+} from './kubernetesNames';
+export type { KubernetesNameKind } from './kubernetesNames';
+export { multusNetworkProblem } from './multusNetwork';
