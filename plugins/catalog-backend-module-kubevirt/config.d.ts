@@ -18,7 +18,11 @@ export interface Config {
          * An entry with a cluster wins over one without; `owner` is an entity ref,
          * `group:default/team-a` or `team-a`.
          */
-        namespaceOwners?: Array<{ namespace: string; cluster?: string; owner: string }>;
+        namespaceOwners?: Array<{
+          namespace: string;
+          cluster?: string;
+          owner: string;
+        }>;
         /**
          * Owner of a VM that has no owner of its own, no namespace mapping and no
          * component (via `backstage.io/kubernetes-id`) with an owner. Default `group:default/unowned`.

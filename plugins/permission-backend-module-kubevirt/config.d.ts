@@ -2,7 +2,7 @@ export interface Config {
   kubevirt?: {
     /**
      * VM roles: which Backstage users and groups hold which VM role, on which VMs.
-     * Read by the permission policy module (@internal/plugin-permission-backend-module-kubevirt).
+     * Read by the permission policy module (@kubevirt-backstage/plugin-permission-backend-module-kubevirt).
      * Only the backend reads it: the browser learns what it may do from the broker.
      * @visibility backend
      */
@@ -43,6 +43,36 @@ export interface Config {
             clusters?: string[];
             namespaces?: string[];
           };
+      /**
+       * The Kubernetes plugin (@backstage/plugin-kubernetes-backend) reaches the same
+       * clusters with the same credentials as the VM broker, so its permissions are
+       * decided here. Unset: nobody may use its proxy (`kubernetes.proxy`); only holders
+       * of a VM role with scope `all` may read objects through it
+       * (`kubernetes.resources.read`); every signed-in user may list its clusters
+       * (`kubernetes.clusters.read`).
+       */
+      kubernetesPlugin?: {
+        /**
+         * User and group entity refs that may use `/api/kubernetes/proxy`: any request
+         * to any cluster with the plugin's credentials (Secrets and writes included).
+         * Default: nobody.
+         */
+        proxy?: string[];
+        /**
+         * User and group entity refs that may read objects through the Kubernetes plugin
+         * (its objects, services and resources routes, which return every object
+         * labelled for the entity, VMs included, in every namespace), besides holders of
+         * a VM role with scope `all` and the `proxy` subjects.
+         */
+        resourcesRead?: string[];
+        /**
+         * `true` restores the old, unsafe behaviour: the Kubernetes plugin's permissions
+         * go to the delegate policy (allow-all unless another module sets one), so every
+         * signed-in user can read and change VMs and Secrets through the proxy whatever
+         * their VM role. Cannot be combined with `proxy` or `resourcesRead`.
+         */
+        ignoreVmRoles?: boolean;
+      };
     };
   };
 }

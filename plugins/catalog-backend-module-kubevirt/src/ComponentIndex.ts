@@ -1,8 +1,12 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { KUBERNETES_ID_LABEL } from '@internal/plugin-kubevirt-common';
+import { KUBERNETES_ID_LABEL } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { ServedComponent } from './vmToEntity';
 
 /**
@@ -26,7 +30,17 @@ export class ComponentIndex {
   /** The components a VM with this kubernetes-id serves; `component:default/<id>` when the catalog has none (yet). */
   componentsOf(kubernetesId: string | undefined): ServedComponent[] {
     if (!kubernetesId) return [];
-    return this.byId.get(kubernetesId) ?? [{ ref: stringifyEntityRef({ kind: 'component', namespace: 'default', name: kubernetesId }) }];
+    return (
+      this.byId.get(kubernetesId) ?? [
+        {
+          ref: stringifyEntityRef({
+            kind: 'component',
+            namespace: 'default',
+            name: kubernetesId,
+          }),
+        },
+      ]
+    );
   }
 
   /** Changes whenever the index content does. */
@@ -47,8 +61,19 @@ export class ComponentIndex {
     try {
       const { items } = await this.catalog.getEntities(
         {
-          filter: { kind: 'component', [`metadata.annotations.${KUBERNETES_ID_LABEL}`]: CATALOG_FILTER_EXISTS },
-          fields: ['kind', 'metadata.namespace', 'metadata.name', 'metadata.annotations', 'spec.owner', 'spec.system'],
+          filter: {
+            kind: 'component',
+            [`metadata.annotations.${KUBERNETES_ID_LABEL}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          fields: [
+            'kind',
+            'metadata.namespace',
+            'metadata.name',
+            'metadata.annotations',
+            'spec.owner',
+            'spec.system',
+          ],
         },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
@@ -59,11 +84,15 @@ export class ComponentIndex {
         byId.set(id, [...(byId.get(id) ?? []), served(entity)]);
       }
       this.byId = byId;
-      this.signature = JSON.stringify([...byId].sort(([a], [b]) => a.localeCompare(b)));
+      this.signature = JSON.stringify(
+        [...byId].sort(([a], [b]) => a.localeCompare(b)),
+      );
       this.loadedAt = Date.now();
     } catch (error) {
       // VMs still get entities, with component refs from their label alone
-      this.logger.warn(`Could not read components from the catalog for VM relations: ${error}`);
+      this.logger.warn(
+        `Could not read components from the catalog for VM relations: ${error}`,
+      );
     }
   }
 }
@@ -74,13 +103,19 @@ function served(entity: Entity): ServedComponent {
   const resolve = (ref: string | undefined, defaultKind: string) => {
     if (!ref) return undefined;
     try {
-      return stringifyEntityRef(parseEntityRef(ref, { defaultKind, defaultNamespace: namespace }));
+      return stringifyEntityRef(
+        parseEntityRef(ref, { defaultKind, defaultNamespace: namespace }),
+      );
     } catch {
       return undefined;
     }
   };
   return {
-    ref: stringifyEntityRef({ kind: 'component', namespace, name: entity.metadata.name }),
+    ref: stringifyEntityRef({
+      kind: 'component',
+      namespace,
+      name: entity.metadata.name,
+    }),
     owner: resolve(spec.owner, 'group'),
     system: resolve(spec.system, 'system'),
   };

@@ -1,7 +1,16 @@
-import { AuthService, LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { CatalogService, DeferredEntity, EntityProvider, EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  CatalogService,
+  DeferredEntity,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import {
   ClusterStatus,
@@ -13,8 +22,8 @@ import {
   VmChangeEvent,
   vmEntityRef,
   VmSummary,
-} from '@internal/plugin-kubevirt-common';
-import { KubevirtService } from '@internal/plugin-kubevirt-node';
+} from '@kubevirt-backstage/plugin-kubevirt-common';
+import { KubevirtService } from '@kubevirt-backstage/plugin-kubevirt-node';
 import { ComponentIndex } from './ComponentIndex';
 import { KubevirtProviderConfig } from './config';
 import { vmToEntity } from './vmToEntity';
@@ -44,7 +53,11 @@ const locationKey = (cluster: string) => `${VM_LOCATION_TYPE}:${cluster}`;
 
 // the processed entity back into what a provider emits
 function unprocessed(entity: Entity): Entity {
-  const { relations: _r, status: _s, ...rest } = entity as Entity & { status?: unknown };
+  const {
+    relations: _r,
+    status: _s,
+    ...rest
+  } = entity as Entity & { status?: unknown };
   const { uid: _u, etag: _e, ...metadata } = rest.metadata;
   return { ...rest, metadata };
 }
@@ -78,7 +91,11 @@ export class KubevirtEntityProvider implements EntityProvider {
   private stopped = false;
 
   constructor(private readonly options: KubevirtEntityProviderOptions) {
-    this.components = new ComponentIndex(options.catalog, options.auth, options.logger);
+    this.components = new ComponentIndex(
+      options.catalog,
+      options.auth,
+      options.logger,
+    );
     this.deltaDelayMs = options.deltaDelayMs ?? 250;
     this.maxDeltaSize = options.maxDeltaSize ?? 200;
     this.retryDelayMs = options.unsyncedRetryMs ?? 5000;
@@ -94,17 +111,22 @@ export class KubevirtEntityProvider implements EntityProvider {
     if (!config.enabled) {
       // disabled: withdraw whatever an earlier run emitted
       await connection.applyMutation({ type: 'full', entities: [] });
-      logger.info('KubeVirt VM entities are disabled (catalog.providers.kubevirt.enabled: false)');
+      logger.info(
+        'KubeVirt VM entities are disabled (catalog.providers.kubevirt.enabled: false)',
+      );
       return;
     }
     await events.subscribe({
       id: this.getProviderName(),
       topics: [KUBEVIRT_VM_EVENTS_TOPIC],
-      onEvent: async ({ eventPayload }) => this.onChange(eventPayload as VmChangeEvent),
+      onEvent: async ({ eventPayload }) =>
+        this.onChange(eventPayload as VmChangeEvent),
     });
     // the broker's first list may have been announced before this subscription:
     // one full mutation now, so VMs never wait for the first scheduled run
-    this.full().catch(error => logger.error(`KubeVirt VM full mutation failed: ${error}`));
+    this.full().catch(error =>
+      logger.error(`KubeVirt VM full mutation failed: ${error}`),
+    );
     await scheduler.scheduleTask({
       id: `${this.getProviderName()}:full-mutation`,
       ...config.schedule,
@@ -120,8 +142,13 @@ export class KubevirtEntityProvider implements EntityProvider {
       initialDelay: { seconds: 20 },
       fn: async () => {
         await this.components.refresh({ force: true });
-        if (this.complete.size && this.components.version !== this.componentsAtFull) {
-          logger.info('Components with backstage.io/kubernetes-id changed: recomputing VM entities');
+        if (
+          this.complete.size &&
+          this.components.version !== this.componentsAtFull
+        ) {
+          logger.info(
+            'Components with backstage.io/kubernetes-id changed: recomputing VM entities',
+          );
           await this.full();
         }
       },
@@ -159,10 +186,13 @@ export class KubevirtEntityProvider implements EntityProvider {
   }
 
   private onChange(change: VmChangeEvent) {
-    if (!this.connection || this.stopped || !this.wanted(change.cluster)) return;
+    if (!this.connection || this.stopped || !this.wanted(change.cluster))
+      return;
     this.pending.set(keyOf(change), change);
     this.flushTimer ??= setTimeout(() => {
-      this.flush().catch(error => this.options.logger.error(`KubeVirt VM delta failed: ${error}`));
+      this.flush().catch(error =>
+        this.options.logger.error(`KubeVirt VM delta failed: ${error}`),
+      );
     }, this.deltaDelayMs);
   }
 
@@ -173,11 +203,16 @@ export class KubevirtEntityProvider implements EntityProvider {
   }
 
   private wanted(cluster: string) {
-    return !this.options.config.clusters || this.options.config.clusters.includes(cluster);
+    return (
+      !this.options.config.clusters ||
+      this.options.config.clusters.includes(cluster)
+    );
   }
 
   private async client(): Promise<KubevirtApiClient> {
-    return this.options.kubevirt.forCredentials(await this.options.auth.getOwnServiceCredentials());
+    return this.options.kubevirt.forCredentials(
+      await this.options.auth.getOwnServiceCredentials(),
+    );
   }
 
   private toEntity(vm: VmSummary) {
@@ -197,11 +232,17 @@ export class KubevirtEntityProvider implements EntityProvider {
     let status: ClusterStatus | undefined;
     let synced = true;
     for (let offset = 0; ; offset += pageSize) {
-      const page = await client.listVms({ cluster, sort: 'name', offset, limit: pageSize });
+      const page = await client.listVms({
+        cluster,
+        sort: 'name',
+        offset,
+        limit: pageSize,
+      });
       status = page.clusters.find(c => c.name === cluster);
       if (status?.state !== 'synced') synced = false;
       for (const vm of page.items) items.set(keyOf(vm), vm);
-      if (page.items.length < pageSize || offset + pageSize >= page.totalItems) break;
+      if (page.items.length < pageSize || offset + pageSize >= page.totalItems)
+        break;
     }
     return { items: [...items.values()], status, synced };
   }
@@ -216,13 +257,17 @@ export class KubevirtEntityProvider implements EntityProvider {
           kind: 'resource',
           'spec.type': VM_ENTITY_TYPE,
           [`metadata.annotations.${VM_CLUSTER_ANNOTATION}`]: cluster,
-          'metadata.annotations.backstage.io/managed-by-location': locationKey(cluster),
+          'metadata.annotations.backstage.io/managed-by-location':
+            locationKey(cluster),
         },
       },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
     );
     // deltas applied since are newer than what the catalog has processed
-    return new Map([...items.map(e => [stringifyEntityRef(e), unprocessed(e)] as const), ...remembered]);
+    return new Map([
+      ...items.map(e => [stringifyEntityRef(e), unprocessed(e)] as const),
+      ...remembered,
+    ]);
   }
 
   private async fullMutation() {
@@ -231,7 +276,10 @@ export class KubevirtEntityProvider implements EntityProvider {
     const client = await this.client();
     let clusters: ClusterStatus[];
     try {
-      [{ items: clusters }] = await Promise.all([client.listClusters(), this.components.refresh({ force: true })]);
+      [{ items: clusters }] = await Promise.all([
+        client.listClusters(),
+        this.components.refresh({ force: true }),
+      ]);
     } catch (error) {
       this.retryWhileUnsynced(['(broker)']);
       throw error;
@@ -241,46 +289,73 @@ export class KubevirtEntityProvider implements EntityProvider {
     const unsynced: string[] = [];
     for (const configured of this.options.config.clusters ?? []) {
       if (!clusters.some(c => c.name === configured)) {
-        logger.warn(`KubeVirt cluster ${configured} in catalog.providers.kubevirt.clusters is unknown to the broker; it has no VM entities`);
+        logger.warn(
+          `KubeVirt cluster ${configured} in catalog.providers.kubevirt.clusters is unknown to the broker; it has no VM entities`,
+        );
       }
     }
     for (const { name: cluster } of clusters.filter(c => this.wanted(c.name))) {
-      let listed: Awaited<ReturnType<KubevirtEntityProvider['listCluster']>> | undefined;
+      let listed:
+        | Awaited<ReturnType<KubevirtEntityProvider['listCluster']>>
+        | undefined;
       try {
         listed = await this.listCluster(client, cluster);
       } catch (error) {
-        logger.warn(`Could not list the VMs of cluster ${cluster} from the broker: ${error}`);
+        logger.warn(
+          `Could not list the VMs of cluster ${cluster} from the broker: ${error}`,
+        );
       }
       if (listed?.synced) {
-        next.set(cluster, new Map(listed.items.map(vm => {
-          const entity = this.toEntity(vm);
-          return [stringifyEntityRef(entity), entity];
-        })));
+        next.set(
+          cluster,
+          new Map(
+            listed.items.map(vm => {
+              const entity = this.toEntity(vm);
+              return [stringifyEntityRef(entity), entity];
+            }),
+          ),
+        );
         continue;
       }
       unsynced.push(cluster);
       const kept = await this.lastKnown(cluster);
-      const state = listed?.status ? `${listed.status.state}${listed.status.error ? ` (${listed.status.error})` : ''}` : 'unreachable';
+      const state = listed?.status
+        ? `${listed.status.state}${
+            listed.status.error ? ` (${listed.status.error})` : ''
+          }`
+        : 'unreachable';
       if (kept.size || !listed) {
-        logger.info(`KubeVirt cluster ${cluster} is ${state}: keeping its ${kept.size} last known VM entities`);
+        logger.info(
+          `KubeVirt cluster ${cluster} is ${state}: keeping its ${kept.size} last known VM entities`,
+        );
         next.set(cluster, kept);
       } else {
         // nothing known yet: what the broker has so far beats nothing
-        next.set(cluster, new Map(listed.items.map(vm => {
-          const entity = this.toEntity(vm);
-          return [stringifyEntityRef(entity), entity];
-        })));
+        next.set(
+          cluster,
+          new Map(
+            listed.items.map(vm => {
+              const entity = this.toEntity(vm);
+              return [stringifyEntityRef(entity), entity];
+            }),
+          ),
+        );
       }
     }
     this.retryWhileUnsynced(unsynced);
     const entities: DeferredEntity[] = [];
     for (const [cluster, byRef] of next) {
-      for (const entity of byRef.values()) entities.push({ entity, locationKey: locationKey(cluster) });
+      for (const entity of byRef.values())
+        entities.push({ entity, locationKey: locationKey(cluster) });
     }
     await this.connection!.applyMutation({ type: 'full', entities });
     this.emitted = next;
     this.complete = new Set(next.keys());
-    logger.info(`KubeVirt full mutation: ${entities.length} VM entities from ${next.size} clusters in ${Date.now() - started} ms`);
+    logger.info(
+      `KubeVirt full mutation: ${entities.length} VM entities from ${
+        next.size
+      } clusters in ${Date.now() - started} ms`,
+    );
   }
 
   /**
@@ -297,7 +372,9 @@ export class KubevirtEntityProvider implements EntityProvider {
     }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.full().catch(error => this.options.logger.error(`KubeVirt VM full mutation failed: ${error}`));
+      this.full().catch(error =>
+        this.options.logger.error(`KubeVirt VM full mutation failed: ${error}`),
+      );
     }, this.retryDelayMs);
     this.retryTimer.unref?.();
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, 120_000);
@@ -317,13 +394,18 @@ export class KubevirtEntityProvider implements EntityProvider {
         try {
           const { summary } = await client.getVm(change);
           const entity = this.toEntity(summary);
-          if (JSON.stringify(known?.get(ref)) === JSON.stringify(entity)) return;
+          if (JSON.stringify(known?.get(ref)) === JSON.stringify(entity))
+            return;
           added.push({ cluster: change.cluster, entity });
           return;
         } catch (error) {
-          if (!(error instanceof ResponseError && error.response.status === 404)) {
+          if (
+            !(error instanceof ResponseError && error.response.status === 404)
+          ) {
             // the scheduled full mutation repairs what a failed fetch missed
-            logger.warn(`Could not read VM ${change.namespace}/${change.name} on cluster ${change.cluster} for the catalog: ${error}`);
+            logger.warn(
+              `Could not read VM ${change.namespace}/${change.name} on cluster ${change.cluster} for the catalog: ${error}`,
+            );
             return;
           }
         }
@@ -333,20 +415,30 @@ export class KubevirtEntityProvider implements EntityProvider {
     // a few reads at a time; the broker answers from its cache
     await Promise.all(
       Array.from({ length: Math.min(8, work.length) }, async () => {
-        for (let change = work.shift(); change; change = work.shift()) await fetchOne(change);
+        for (let change = work.shift(); change; change = work.shift())
+          await fetchOne(change);
       }),
     );
     if (!added.length && !removed.length) return;
     await this.connection!.applyMutation({
       type: 'delta',
-      added: added.map(({ cluster, entity }) => ({ entity, locationKey: locationKey(cluster) })),
-      removed: removed.map(({ cluster, entityRef }) => ({ entityRef, locationKey: locationKey(cluster) })),
+      added: added.map(({ cluster, entity }) => ({
+        entity,
+        locationKey: locationKey(cluster),
+      })),
+      removed: removed.map(({ cluster, entityRef }) => ({
+        entityRef,
+        locationKey: locationKey(cluster),
+      })),
     });
     for (const { cluster, entity } of added) {
       if (!this.emitted.has(cluster)) this.emitted.set(cluster, new Map());
       this.emitted.get(cluster)!.set(stringifyEntityRef(entity), entity);
     }
-    for (const { cluster, entityRef } of removed) this.emitted.get(cluster)?.delete(entityRef);
-    logger.debug(`KubeVirt delta: ${added.length} VM entities added or changed, ${removed.length} removed`);
+    for (const { cluster, entityRef } of removed)
+      this.emitted.get(cluster)?.delete(entityRef);
+    logger.debug(
+      `KubeVirt delta: ${added.length} VM entities added or changed, ${removed.length} removed`,
+    );
   }
 }

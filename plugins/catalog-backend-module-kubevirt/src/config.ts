@@ -31,29 +31,43 @@ function ownerRef(value: string, where: string) {
   try {
     return toOwnerRef(value);
   } catch (error) {
-    throw new InputError(`Invalid owner "${value}" in ${CONFIG_KEY}.${where}: ${error}`);
+    throw new InputError(
+      `Invalid owner "${value}" in ${CONFIG_KEY}.${where}: ${error}`,
+    );
   }
 }
 
 export function readProviderConfig(root: Config): KubevirtProviderConfig {
   const config = root.getOptionalConfig(CONFIG_KEY);
   const namespaceOwners = new Map<string, string>();
-  for (const [i, entry] of (config?.getOptionalConfigArray('namespaceOwners') ?? []).entries()) {
+  for (const [i, entry] of (
+    config?.getOptionalConfigArray('namespaceOwners') ?? []
+  ).entries()) {
     const namespace = entry.getString('namespace');
     const cluster = entry.getOptionalString('cluster');
-    namespaceOwners.set(cluster ? `${cluster}/${namespace}` : namespace, ownerRef(entry.getString('owner'), `namespaceOwners[${i}].owner`));
+    namespaceOwners.set(
+      cluster ? `${cluster}/${namespace}` : namespace,
+      ownerRef(entry.getString('owner'), `namespaceOwners[${i}].owner`),
+    );
   }
   const pageSize = config?.getOptionalNumber('pageSize') ?? 1000;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 5000) {
-    throw new InputError(`${CONFIG_KEY}.pageSize must be an integer from 1 to 5000 (the broker's limit), got ${pageSize}`);
+    throw new InputError(
+      `${CONFIG_KEY}.pageSize must be an integer from 1 to 5000 (the broker's limit), got ${pageSize}`,
+    );
   }
   return {
     enabled: config?.getOptionalBoolean('enabled') ?? true,
     clusters: config?.getOptionalStringArray('clusters'),
     namespaceOwners,
-    defaultOwner: ownerRef(config?.getOptionalString('defaultOwner') ?? 'group:default/unowned', 'defaultOwner'),
+    defaultOwner: ownerRef(
+      config?.getOptionalString('defaultOwner') ?? 'group:default/unowned',
+      'defaultOwner',
+    ),
     schedule: config?.has('schedule')
-      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('schedule'))
+      ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+          config.getConfig('schedule'),
+        )
       : defaultSchedule,
     pageSize,
     appBaseUrl: root.getOptionalString('app.baseUrl')?.replace(/\/+$/, ''),

@@ -1,7 +1,13 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { kubevirtServiceRef } from '@internal/plugin-kubevirt-node';
+import { kubevirtServiceRef } from '@kubevirt-backstage/plugin-kubevirt-node';
 import { readProviderConfig } from './config';
 import { KubevirtEntityProvider } from './KubevirtEntityProvider';
 
@@ -27,8 +33,26 @@ export const catalogModuleKubevirtEntityProvider = createBackendModule({
         events: eventsServiceRef,
         kubevirt: kubevirtServiceRef,
       },
-      async init({ catalogProcessing, config, logger, auth, scheduler, lifecycle, catalog, events, kubevirt }) {
-        const provider = new KubevirtEntityProvider({ config: readProviderConfig(config), kubevirt, catalog, auth, logger, scheduler, events });
+      async init({
+        catalogProcessing,
+        config,
+        logger,
+        auth,
+        scheduler,
+        lifecycle,
+        catalog,
+        events,
+        kubevirt,
+      }) {
+        const provider = new KubevirtEntityProvider({
+          config: readProviderConfig(config),
+          kubevirt,
+          catalog,
+          auth,
+          logger,
+          scheduler,
+          events,
+        });
         catalogProcessing.addEntityProvider(provider);
         lifecycle.addShutdownHook(() => provider.stop());
       },

@@ -1,4 +1,8 @@
-import { ANNOTATION_LOCATION, ANNOTATION_ORIGIN_LOCATION, ResourceEntityV1alpha1 } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  ResourceEntityV1alpha1,
+} from '@backstage/catalog-model';
 import {
   KUBERNETES_ID_LABEL,
   VM_CLUSTER_ANNOTATION,
@@ -9,7 +13,7 @@ import {
   VM_OWNER_KEYS,
   vmEntityName,
   VmSummary,
-} from '@internal/plugin-kubevirt-common';
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import { toOwnerRef } from './ownerRef';
 
 /** A catalog component that a VM serves, found by its `backstage.io/kubernetes-id`. */
@@ -28,7 +32,13 @@ export interface EntityOptions {
   warn?: (message: string) => void;
 }
 
-export type StatusClass = 'running' | 'stopped' | 'paused' | 'pending' | 'error' | 'unknown';
+export type StatusClass =
+  | 'running'
+  | 'stopped'
+  | 'paused'
+  | 'pending'
+  | 'error'
+  | 'unknown';
 
 const statusClasses: Record<string, StatusClass> = {
   Running: 'running',
@@ -47,7 +57,8 @@ const statusClasses: Record<string, StatusClass> = {
 /** KubeVirt's printableStatus reduced to what a tag filter needs; every Err*, *BackOff, *Error is an error. */
 export function statusClass(status: string): StatusClass {
   if (statusClasses[status]) return statusClasses[status];
-  if (/^Err|Error|BackOff|Unschedulable|NotFound|Fail/.test(status)) return 'error';
+  if (/^Err|Error|BackOff|Unschedulable|NotFound|Fail/.test(status))
+    return 'error';
   return 'unknown';
 }
 
@@ -62,15 +73,24 @@ function tag(value: string): string | undefined {
   return t || undefined;
 }
 
-function ownerOf(vm: VmSummary, options: EntityOptions, components: ServedComponent[]): string {
-  for (const [source, values] of [['annotation', vm.annotations ?? {}], ['label', vm.labels]] as const) {
+function ownerOf(
+  vm: VmSummary,
+  options: EntityOptions,
+  components: ServedComponent[],
+): string {
+  for (const [source, values] of [
+    ['annotation', vm.annotations ?? {}],
+    ['label', vm.labels],
+  ] as const) {
     for (const key of VM_OWNER_KEYS) {
       const value = values[key];
       if (!value) continue;
       try {
         return toOwnerRef(value);
       } catch {
-        options.warn?.(`VM ${vm.namespace}/${vm.name} on cluster ${vm.cluster}: ${source} ${key}="${value}" is not an entity ref; ignored`);
+        options.warn?.(
+          `VM ${vm.namespace}/${vm.name} on cluster ${vm.cluster}: ${source} ${key}="${value}" is not an entity ref; ignored`,
+        );
       }
     }
   }
@@ -83,14 +103,26 @@ function ownerOf(vm: VmSummary, options: EntityOptions, components: ServedCompon
 }
 
 function describe(vm: VmSummary): string {
-  const size = [vm.cpu ? `${vm.cpu} vCPU` : undefined, vm.memory ? `${vm.memory} memory` : undefined].filter(Boolean).join(', ');
-  return `${vm.os ?? 'Virtual machine'}${size ? ` (${size})` : ''}; VM ${vm.name} in namespace ${vm.namespace} on cluster ${vm.cluster}`;
+  const size = [
+    vm.cpu ? `${vm.cpu} vCPU` : undefined,
+    vm.memory ? `${vm.memory} memory` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${vm.os ?? 'Virtual machine'}${size ? ` (${size})` : ''}; VM ${
+    vm.name
+  } in namespace ${vm.namespace} on cluster ${vm.cluster}`;
 }
 
 /** The portal's page of one VM. */
-export function vmPageUrl(vm: { cluster: string; namespace: string; name: string }, appBaseUrl = '') {
+export function vmPageUrl(
+  vm: { cluster: string; namespace: string; name: string },
+  appBaseUrl = '',
+) {
   const enc = encodeURIComponent;
-  return `${appBaseUrl}/virtual-machines/${enc(vm.cluster)}/${enc(vm.namespace)}/${enc(vm.name)}`;
+  return `${appBaseUrl}/virtual-machines/${enc(vm.cluster)}/${enc(
+    vm.namespace,
+  )}/${enc(vm.name)}`;
 }
 
 /**
@@ -102,10 +134,20 @@ export function vmPageUrl(vm: { cluster: string; namespace: string; name: string
  * serves, the default owner. `system` and `dependencyOf` come from the
  * components carrying the VM's `backstage.io/kubernetes-id`.
  */
-export function vmToEntity(vm: VmSummary, components: ServedComponent[], options: EntityOptions): ResourceEntityV1alpha1 {
+export function vmToEntity(
+  vm: VmSummary,
+  components: ServedComponent[],
+  options: EntityOptions,
+): ResourceEntityV1alpha1 {
   const location = `${VM_LOCATION_TYPE}:${vm.cluster}`;
   const os = vm.annotations?.['vm.kubevirt.io/os'] ?? vm.preference ?? vm.os;
-  const tags = [...new Set([os ? tag(os) : undefined, statusClass(vm.status)].filter((t): t is string => !!t))];
+  const tags = [
+    ...new Set(
+      [os ? tag(os) : undefined, statusClass(vm.status)].filter(
+        (t): t is string => !!t,
+      ),
+    ),
+  ];
   const system = components.find(c => c.system)?.system;
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -124,13 +166,21 @@ export function vmToEntity(vm: VmSummary, components: ServedComponent[], options
         ...(vm.kubernetesId ? { [KUBERNETES_ID_LABEL]: vm.kubernetesId } : {}),
       },
       tags,
-      links: [{ url: vmPageUrl(vm, options.appBaseUrl), title: 'Virtual machine page', icon: 'dashboard' }],
+      links: [
+        {
+          url: vmPageUrl(vm, options.appBaseUrl),
+          title: 'Virtual machine page',
+          icon: 'dashboard',
+        },
+      ],
     },
     spec: {
       type: VM_ENTITY_TYPE,
       owner: ownerOf(vm, options, components),
       ...(system ? { system } : {}),
-      ...(components.length ? { dependencyOf: components.map(c => c.ref) } : {}),
+      ...(components.length
+        ? { dependencyOf: components.map(c => c.ref) }
+        : {}),
     },
   };
 }

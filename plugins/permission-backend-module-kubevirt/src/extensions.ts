@@ -13,6 +13,7 @@ export interface KubevirtPolicyDelegateExtensionPoint {
 }
 
 /** @public */
-export const kubevirtPolicyDelegateExtensionPoint = createExtensionPoint<KubevirtPolicyDelegateExtensionPoint>({
-  id: 'permission.kubevirt-policy.delegate',
-});
+export const kubevirtPolicyDelegateExtensionPoint =
+  createExtensionPoint<KubevirtPolicyDelegateExtensionPoint>({
+    id: 'permission.kubevirt-policy.delegate',
+  });

@@ -8,7 +8,12 @@ export { permissionModuleKubevirtPolicy as default } from './module';
 export { KubevirtPolicy, allowAllPolicy } from './KubevirtPolicy';
 export type { KubevirtPolicyOptions } from './KubevirtPolicy';
 export { readKubevirtRolesConfig } from './config';
-export type { KubevirtRolesConfig, VmRoleBinding, VmScope } from './config';
+export type {
+  KubernetesPluginGrants,
+  KubevirtRolesConfig,
+  VmRoleBinding,
+  VmScope,
+} from './config';
 export { kubevirtPolicyDelegateExtensionPoint } from './extensions';
 export type { KubevirtPolicyDelegateExtensionPoint } from './extensions';
 export { renderRoleTable } from './roleTable';

@@ -4,7 +4,7 @@ import {
   vmOperationPermissions,
   vmRolePermissions,
   vmRoles,
-} from '@internal/plugin-kubevirt-common';
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /** The operations each permission guards; create has its own (namespace) permission. */
 function operationsOf(permissionName: string): string[] {
@@ -25,5 +25,9 @@ export function renderRoleTable(): string {
     const operations = names.flatMap(operationsOf).join(', ');
     return `| \`${role}\` | ${permissions} | ${operations} |`;
   });
-  return ['| Role | Permissions | Operations |', '| --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| Role | Permissions | Operations |',
+    '| --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

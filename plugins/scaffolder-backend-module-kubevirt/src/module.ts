@@ -1,7 +1,10 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { kubevirtServiceRef } from '@internal/plugin-kubevirt-node';
+import { kubevirtServiceRef } from '@kubevirt-backstage/plugin-kubevirt-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createVmCreateAction } from './actions/createVm';
@@ -37,14 +40,20 @@ export const scaffolderModuleKubevirt = createBackendModule({
       },
       async init({ actions, config, logger, permissions, catalog, kubevirt }) {
         const appBaseUrl = config.getString('app.baseUrl');
-        const configured = config.getOptionalString('scaffolder.kubevirt.localCatalogDirectory');
+        const configured = config.getOptionalString(
+          'scaffolder.kubevirt.localCatalogDirectory',
+        );
         // relative to the backend's working directory, as the catalog resolves file locations
         const directory = configured ? path.resolve(configured) : undefined;
         if (directory) {
           // the catalog's file location warns on every pass while its glob matches nothing
           await fs.mkdir(directory, { recursive: true });
           await fs
-            .writeFile(path.join(directory, PLACEHOLDER), '# Entities registered by kubevirt:catalog:register-local land here.\n', { flag: 'wx' })
+            .writeFile(
+              path.join(directory, PLACEHOLDER),
+              '# Entities registered by kubevirt:catalog:register-local land here.\n',
+              { flag: 'wx' },
+            )
             .catch(() => undefined);
           logger.info(`kubevirt:catalog:register-local writes to ${directory}`);
         }

@@ -1,5 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityProviderConnection, EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
 import https from 'node:https';
 
 /** What a provider has in the catalog, after applying its mutations the way the catalog does. */
@@ -11,11 +14,16 @@ export class FakeConnection implements EntityProviderConnection {
     this.mutations.push(mutation);
     if (mutation.type === 'full') {
       this.entities.clear();
-      for (const { entity } of mutation.entities) this.entities.set(stringifyEntityRef(entity), entity);
+      for (const { entity } of mutation.entities)
+        this.entities.set(stringifyEntityRef(entity), entity);
       return;
     }
-    for (const { entity } of mutation.added) this.entities.set(stringifyEntityRef(entity), entity);
-    for (const r of mutation.removed) this.entities.delete('entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity));
+    for (const { entity } of mutation.added)
+      this.entities.set(stringifyEntityRef(entity), entity);
+    for (const r of mutation.removed)
+      this.entities.delete(
+        'entityRef' in r ? r.entityRef : stringifyEntityRef(r.entity),
+      );
   }
 
   async refresh() {}
@@ -26,17 +34,34 @@ export class FakeConnection implements EntityProviderConnection {
 }
 
 /** A request to a simulator's Kubernetes API as its admin. */
-export function kube(sim: { url: string; caCert: string; tokens: { admin: string } }, method: string, path: string, body?: unknown) {
+export function kube(
+  sim: { url: string; caCert: string; tokens: { admin: string } },
+  method: string,
+  path: string,
+  body?: unknown,
+) {
   return new Promise<{ status: number; body: any }>((resolve, reject) => {
     const req = https.request(
       `${sim.url}${path}`,
-      { method, ca: sim.caCert, headers: { Authorization: `Bearer ${sim.tokens.admin}`, 'Content-Type': 'application/json' } },
+      {
+        method,
+        ca: sim.caCert,
+        headers: {
+          Authorization: `Bearer ${sim.tokens.admin}`,
+          'Content-Type': 'application/json',
+        },
+      },
       res => {
         let data = '';
         res.on('data', d => {
           data += d;
         });
-        res.on('end', () => resolve({ status: res.statusCode!, body: data ? JSON.parse(data) : undefined }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            body: data ? JSON.parse(data) : undefined,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -44,7 +69,11 @@ export function kube(sim: { url: string; caCert: string; tokens: { admin: string
   });
 }
 
-export async function eventually<T>(fn: () => T | Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

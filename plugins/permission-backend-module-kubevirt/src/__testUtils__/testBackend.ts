@@ -9,15 +9,23 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { Simulator } from '@internal/kubevirt-simulator';
+import { Simulator } from '@kubevirt-backstage/kubevirt-simulator';
 // test-only: the matrix runs the real broker next to this module (a devDependency)
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import kubevirtPlugin from '@internal/plugin-kubevirt-backend';
+import kubevirtPlugin from '@kubevirt-backstage/plugin-kubevirt-backend';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
 import permissionModuleKubevirtPolicy from '../index';
@@ -27,7 +35,12 @@ const repoRoot = path.resolve(__dirname, '../../../..');
 /** The demo organisation and services the portal ships (packages/backend/catalog). */
 export function demoEntities(): Entity[] {
   return ['org.yaml', 'components.yaml'].flatMap(file =>
-    parseAllDocuments(fs.readFileSync(path.join(repoRoot, 'packages/backend/catalog', file), 'utf8'))
+    parseAllDocuments(
+      fs.readFileSync(
+        path.join(repoRoot, 'packages/backend/catalog', file),
+        'utf8',
+      ),
+    )
       .map(doc => doc.toJS() as Entity)
       .filter(Boolean),
   );
@@ -35,6 +48,24 @@ export function demoEntities(): Entity[] {
 
 export function readRepoFile(file: string) {
   return fs.readFileSync(path.join(repoRoot, file), 'utf8');
+}
+
+/**
+ * The YAML documents of the root README's fenced block between
+ * `<!-- <name>:start -->` and `<!-- <name>:end -->`, so tests apply what the
+ * README tells adopters to apply.
+ */
+export function readmeYamlBlock(name: string): any[] {
+  const readme = readRepoFile('README.md');
+  const start = readme.indexOf(`<!-- ${name}:start -->`);
+  const end = readme.indexOf(`<!-- ${name}:end -->`);
+  if (start < 0 || end < start)
+    throw new Error(`README.md has no block ${name}`);
+  const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(start, end));
+  if (!block) throw new Error(`README.md block ${name} holds no yaml`);
+  return parseAllDocuments(block[1])
+    .map(doc => doc.toJS())
+    .filter(Boolean);
 }
 
 export function user(name: string, memberOf: string[]): Entity {
@@ -67,13 +98,19 @@ export const actorKeepingAuthFactory = createServiceFactory({
       getNoneCredentials: () => inner.getNoneCredentials(),
       getOwnServiceCredentials: () => inner.getOwnServiceCredentials(),
       isPrincipal: inner.isPrincipal.bind(inner) as AuthService['isPrincipal'],
-      getLimitedUserToken: credentials => inner.getLimitedUserToken(credentials),
+      getLimitedUserToken: credentials =>
+        inner.getLimitedUserToken(credentials),
       listPublicServiceKeys: () => inner.listPublicServiceKeys(),
       async getPluginRequestToken(options) {
-        const principal = options.onBehalfOf.principal as { type: string; userEntityRef?: string };
+        const principal = options.onBehalfOf.principal as {
+          type: string;
+          userEntityRef?: string;
+        };
         if (principal.type === 'user') {
           return {
-            token: mockCredentials.user.token(principal.userEntityRef!, { actor: { subject: `plugin:${plugin.getId()}` } }),
+            token: mockCredentials.user.token(principal.userEntityRef!, {
+              actor: { subject: `plugin:${plugin.getId()}` },
+            }),
           };
         }
         return inner.getPluginRequestToken(options);
@@ -87,8 +124,15 @@ export function userInfoFromEntities(entities: Entity[]) {
   const memberships = new Map<string, string[]>();
   for (const entity of entities) {
     if (entity.kind !== 'User') continue;
-    const memberOf = ((entity.spec?.memberOf as string[] | undefined) ?? []).map(g =>
-      stringifyEntityRef(parseEntityRef(g, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' })),
+    const memberOf = (
+      (entity.spec?.memberOf as string[] | undefined) ?? []
+    ).map(g =>
+      stringifyEntityRef(
+        parseEntityRef(g, {
+          defaultKind: 'group',
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      ),
     );
     memberships.set(stringifyEntityRef(entity), memberOf);
   }
@@ -97,8 +141,15 @@ export function userInfoFromEntities(entities: Entity[]) {
     deps: {},
     factory: () => ({
       async getUserInfo(credentials: BackstageCredentials) {
-        const { userEntityRef } = credentials.principal as BackstageUserPrincipal;
-        return { userEntityRef, ownershipEntityRefs: [userEntityRef, ...(memberships.get(userEntityRef) ?? [])] };
+        const { userEntityRef } =
+          credentials.principal as BackstageUserPrincipal;
+        return {
+          userEntityRef,
+          ownershipEntityRefs: [
+            userEntityRef,
+            ...(memberships.get(userEntityRef) ?? []),
+          ],
+        };
       },
     }),
   });
@@ -112,7 +163,11 @@ export const clusterConfig = (name: string, sim: Simulator) => ({
   caData: Buffer.from(sim.caCert).toString('base64'),
 });
 
-export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -139,7 +194,13 @@ export async function startKubevirtBackend(options: {
 }) {
   const audit: AuditRecord[] = [];
   const auditor = mockServices.auditor.mock({
-    createEvent: async ({ eventId, meta }: { eventId: string; meta?: Record<string, unknown> }) => ({
+    createEvent: async ({
+      eventId,
+      meta,
+    }: {
+      eventId: string;
+      meta?: Record<string, unknown>;
+    }) => ({
       success: async () => {
         audit.push({ eventId, outcome: 'success', meta });
       },
@@ -158,13 +219,22 @@ export async function startKubevirtBackend(options: {
       userInfoFromEntities(options.entities),
       catalogServiceMock.factory({ entities: options.entities }),
       auditor.factory,
-      createServiceFactory({ service: signalsServiceRef, deps: {}, factory: () => ({ publish: async () => {} }) }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },
           kubernetes: {
             clusterLocatorMethods: [
-              { type: 'config', clusters: Object.entries(options.clusters).map(([name, sim]) => clusterConfig(name, sim)) },
+              {
+                type: 'config',
+                clusters: Object.entries(options.clusters).map(([name, sim]) =>
+                  clusterConfig(name, sim),
+                ),
+              },
             ],
           },
           kubevirt: { roles: options.roles as any },
@@ -175,18 +245,30 @@ export async function startKubevirtBackend(options: {
   const { server } = backend;
   const clusterNames = Object.keys(options.clusters);
   const synced = await eventually(
-    () => request(server).get('/api/kubevirt/clusters').set('Authorization', mockCredentials.user.header()),
-    r => r.body.items?.length === clusterNames.length && r.body.items.every((c: { state: string }) => c.state === 'synced'),
+    () =>
+      request(server)
+        .get('/api/kubevirt/clusters')
+        .set('Authorization', mockCredentials.user.header()),
+    r =>
+      r.body.items?.length === clusterNames.length &&
+      r.body.items.every((c: { state: string }) => c.state === 'synced'),
     120_000,
   );
-  if (!synced.body.items?.every((c: { state: string }) => c.state === 'synced')) {
+  if (
+    !synced.body.items?.every((c: { state: string }) => c.state === 'synced')
+  ) {
     throw new Error(`clusters never synced: ${JSON.stringify(synced.body)}`);
   }
   return { backend, server, audit };
 }
 
 /** A request to the simulator as its admin, past the broker. */
-export function simRequest(sim: Simulator, method: string, apiPath: string, body?: unknown): Promise<any> {
+export function simRequest(
+  sim: Simulator,
+  method: string,
+  apiPath: string,
+  body?: unknown,
+): Promise<any> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -196,7 +278,12 @@ export function simRequest(sim: Simulator, method: string, apiPath: string, body
         ca: sim.caCert,
         headers: {
           authorization: `Bearer ${sim.tokens.admin}`,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...(payload
+            ? {
+                'content-type': 'application/json',
+                'content-length': String(Buffer.byteLength(payload)),
+              }
+            : {}),
         },
       },
       res => {
@@ -206,7 +293,11 @@ export function simRequest(sim: Simulator, method: string, apiPath: string, body
           text += chunk;
         });
         res.on('end', () =>
-          (res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${method} ${apiPath}: ${res.statusCode} ${text}`)),
+          (res.statusCode ?? 500) < 300
+            ? resolve(JSON.parse(text))
+            : reject(
+                new Error(`${method} ${apiPath}: ${res.statusCode} ${text}`),
+              ),
         );
       },
     );
@@ -215,7 +306,8 @@ export function simRequest(sim: Simulator, method: string, apiPath: string, body
   });
 }
 
-export const simGet = (sim: Simulator, apiPath: string) => simRequest(sim, 'GET', apiPath);
+export const simGet = (sim: Simulator, apiPath: string) =>
+  simRequest(sim, 'GET', apiPath);
 
 /**
  * The cluster's global revision (every write, anywhere, moves it) and the
@@ -226,9 +318,16 @@ export async function clusterState(sim: Simulator) {
     simGet(sim, '/apis/kubevirt.io/v1/virtualmachines'),
     simGet(sim, '/apis/kubevirt.io/v1/virtualmachineinstances'),
   ]);
-  const describe = (o: any) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`;
+  const describe = (o: any) =>
+    `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`;
   return {
-    revision: Math.max(Number(vms.metadata.resourceVersion), Number(vmis.metadata.resourceVersion)),
-    objects: [...vms.items.map(describe), ...vmis.items.map((o: any) => `vmi:${describe(o)}`)].sort(),
+    revision: Math.max(
+      Number(vms.metadata.resourceVersion),
+      Number(vmis.metadata.resourceVersion),
+    ),
+    objects: [
+      ...vms.items.map(describe),
+      ...vmis.items.map((o: any) => `vmi:${describe(o)}`),
+    ].sort(),
   };
 }

@@ -1,5 +1,14 @@
-import { BackstageCredentials, PermissionsService, resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { ANNOTATION_LOCATION, Entity, makeValidator, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  BackstageCredentials,
+  PermissionsService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import {
+  ANNOTATION_LOCATION,
+  Entity,
+  makeValidator,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { catalogLocationCreatePermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -12,7 +21,7 @@ import { pollUntil } from '../util/poll';
 import { DEFAULT_POLL_MS, Z } from './deps';
 
 /** Kinds a template may register; never Location (it could point anywhere on the backend's disk), User or Group. */
-export const LOCAL_KINDS = ['Component', 'API', 'Resource', 'System', 'Domain'];
+const LOCAL_KINDS = ['Component', 'API', 'Resource', 'System', 'Domain'];
 
 export interface RegisterLocalDeps {
   catalog: CatalogService;
@@ -26,31 +35,62 @@ const validator = makeValidator();
 
 function checkEntity(value: unknown, where: string): Entity {
   const entity = value as Entity;
-  if (!entity || typeof entity !== 'object' || typeof entity.apiVersion !== 'string' || typeof entity.kind !== 'string') {
-    throw new InputError(`${where}: not an entity (apiVersion, kind and metadata.name are required)`);
+  if (
+    !entity ||
+    typeof entity !== 'object' ||
+    typeof entity.apiVersion !== 'string' ||
+    typeof entity.kind !== 'string'
+  ) {
+    throw new InputError(
+      `${where}: not an entity (apiVersion, kind and metadata.name are required)`,
+    );
   }
   if (!LOCAL_KINDS.includes(entity.kind)) {
-    throw new InputError(`${where}: kind ${entity.kind} cannot be registered locally; allowed: ${LOCAL_KINDS.join(', ')}`);
+    throw new InputError(
+      `${where}: kind ${
+        entity.kind
+      } cannot be registered locally; allowed: ${LOCAL_KINDS.join(', ')}`,
+    );
   }
   const name = entity.metadata?.name;
   if (typeof name !== 'string' || !validator.isValidEntityName(name)) {
-    throw new InputError(`${where}: metadata.name "${name}" is not a valid entity name`);
+    throw new InputError(
+      `${where}: metadata.name "${name}" is not a valid entity name`,
+    );
   }
   const namespace = entity.metadata.namespace ?? 'default';
-  if (!validator.isValidNamespace(namespace)) throw new InputError(`${where}: metadata.namespace "${namespace}" is not valid`);
+  if (!validator.isValidNamespace(namespace))
+    throw new InputError(
+      `${where}: metadata.namespace "${namespace}" is not valid`,
+    );
   return entity;
 }
 
 /** Location entities whose file target lies in the directory: refreshing them makes the catalog read new files now. */
-async function locationsReading(catalog: CatalogService, directory: string, credentials: BackstageCredentials) {
+async function locationsReading(
+  catalog: CatalogService,
+  directory: string,
+  credentials: BackstageCredentials,
+) {
   const { items } = await catalog.getEntities(
-    { filter: { kind: 'Location' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec'] },
+    {
+      filter: { kind: 'Location' },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec'],
+    },
     { credentials },
   );
   return items.filter(location => {
-    const spec = (location.spec ?? {}) as { type?: string; target?: string; targets?: string[] };
+    const spec = (location.spec ?? {}) as {
+      type?: string;
+      target?: string;
+      targets?: string[];
+    };
     if (spec.type && spec.type !== 'file') return false;
-    return [spec.target, ...(spec.targets ?? [])].some(t => typeof t === 'string' && path.resolve(t).startsWith(directory + path.sep));
+    return [spec.target, ...(spec.targets ?? [])].some(
+      t =>
+        typeof t === 'string' &&
+        path.resolve(t).startsWith(directory + path.sep),
+    );
   });
 }
 
@@ -68,7 +108,8 @@ export function createRegisterLocalAction(deps: RegisterLocalDeps) {
       "Registers catalog entities without a git host: writes them into the directory configured as scaffolder.kubevirt.localCatalogDirectory (read by a file location in catalog.locations), refreshes that location and waits until they are in the catalog. Needs the initiator's catalog.location.create permission. Re-running with the same entity is success; a different entity of that name is an error. With a git host, use publish:* and catalog:register instead.",
     examples: [
       {
-        description: 'Register the catalog-info.yaml that fetch:template rendered into the workspace',
+        description:
+          'Register the catalog-info.yaml that fetch:template rendered into the workspace',
         example: `steps:
   - id: register
     name: Register in the catalog
@@ -99,14 +140,37 @@ export function createRegisterLocalAction(deps: RegisterLocalDeps) {
     supportsDryRun: true,
     schema: {
       input: {
-        entity: (z: Z) => z.record(z.unknown()).optional().describe('The entity to register; or give filePath'),
-        filePath: (z: Z) => z.string().optional().describe('A YAML file in the workspace holding one or more entities, e.g. catalog-info.yaml'),
-        waitForEntity: (z: Z) => z.boolean().optional().describe('Wait until the catalog has the entities; default true'),
-        timeoutSeconds: (z: Z) => z.number().int().min(1).max(3600).optional().describe('How long to wait; default 120'),
+        entity: (z: Z) =>
+          z
+            .record(z.unknown())
+            .optional()
+            .describe('The entity to register; or give filePath'),
+        filePath: (z: Z) =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'A YAML file in the workspace holding one or more entities, e.g. catalog-info.yaml',
+            ),
+        waitForEntity: (z: Z) =>
+          z
+            .boolean()
+            .optional()
+            .describe('Wait until the catalog has the entities; default true'),
+        timeoutSeconds: (z: Z) =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(3600)
+            .optional()
+            .describe('How long to wait; default 120'),
       },
       output: {
-        entityRef: (z: Z) => z.string().describe('Ref of the (first) registered entity'),
-        entityRefs: (z: Z) => z.array(z.string()).describe('Refs of every registered entity'),
+        entityRef: (z: Z) =>
+          z.string().describe('Ref of the (first) registered entity'),
+        entityRefs: (z: Z) =>
+          z.array(z.string()).describe('Refs of every registered entity'),
       },
     },
     async handler(ctx) {
@@ -116,46 +180,94 @@ export function createRegisterLocalAction(deps: RegisterLocalDeps) {
           'Local catalog registration is off: set scaffolder.kubevirt.localCatalogDirectory and add a file location for <dir>/*.yaml to catalog.locations, or publish to a git host and use catalog:register',
         );
       }
-      if (!ctx.input.entity === !ctx.input.filePath) throw new InputError('Give either entity or filePath');
+      if (!ctx.input.entity === !ctx.input.filePath)
+        throw new InputError('Give either entity or filePath');
       let docs: unknown[];
       if (ctx.input.entity) {
         docs = [ctx.input.entity];
       } else {
-        const file = resolveSafeChildPath(ctx.workspacePath, ctx.input.filePath!);
+        const file = resolveSafeChildPath(
+          ctx.workspacePath,
+          ctx.input.filePath!,
+        );
         const text = await fs.readFile(file, 'utf8').catch(() => {
-          throw new InputError(`filePath ${ctx.input.filePath}: no such file in the workspace`);
+          throw new InputError(
+            `filePath ${ctx.input.filePath}: no such file in the workspace`,
+          );
         });
-        docs = YAML.parseAllDocuments(text).map(d => d.toJSON()).filter(d => d !== null && d !== undefined);
+        docs = YAML.parseAllDocuments(text)
+          .map(d => d.toJSON())
+          .filter(d => d !== null && d !== undefined);
       }
-      const entities = docs.map((d, i) => checkEntity(d, ctx.input.entity ? 'entity' : `${ctx.input.filePath} (document ${i + 1})`));
+      const entities = docs.map((d, i) =>
+        checkEntity(
+          d,
+          ctx.input.entity
+            ? 'entity'
+            : `${ctx.input.filePath} (document ${i + 1})`,
+        ),
+      );
 
       const credentials = await ctx.getInitiatorCredentials();
-      const [decision] = await deps.permissions.authorize([{ permission: catalogLocationCreatePermission }], { credentials });
+      const [decision] = await deps.permissions.authorize(
+        [{ permission: catalogLocationCreatePermission }],
+        { credentials },
+      );
       if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError('You may not register catalog entities (catalog.location.create)');
+        throw new NotAllowedError(
+          'You may not register catalog entities (catalog.location.create)',
+        );
       }
 
       const planned = [];
       for (const entity of entities) {
         const ref = stringifyEntityRef(entity);
-        const file = path.join(directory, `${ref.replace(/[:/]/g, '.')}.yaml`.toLocaleLowerCase('en-US'));
-        const content = `# registered by kubevirt:catalog:register-local (task ${ctx.task.id})\n${YAML.stringify(entity)}`;
+        const file = path.join(
+          directory,
+          `${ref.replace(/[:/]/g, '.')}.yaml`.toLocaleLowerCase('en-US'),
+        );
+        const content = `# registered by kubevirt:catalog:register-local (task ${
+          ctx.task.id
+        })\n${YAML.stringify(entity)}`;
         const before = await fs.readFile(file, 'utf8').catch(() => undefined);
-        const same = before !== undefined && YAML.stringify(YAML.parse(before)) === YAML.stringify(entity);
+        const same =
+          before !== undefined &&
+          YAML.stringify(YAML.parse(before)) === YAML.stringify(entity);
         if (before !== undefined && !same) {
-          throw new ConflictError(`${ref} is already registered locally (${file}) with different content; pick another name`);
+          throw new ConflictError(
+            `${ref} is already registered locally (${file}) with different content; pick another name`,
+          );
         }
-        const inCatalog = await deps.catalog.getEntityByRef(ref, { credentials });
+        const inCatalog = await deps.catalog.getEntityByRef(ref, {
+          credentials,
+        });
         const location = inCatalog?.metadata.annotations?.[ANNOTATION_LOCATION];
         if (inCatalog && location !== `file:${file}`) {
-          throw new ConflictError(`${ref} already exists in the catalog, from ${location ?? 'another source'}; pick another name`);
+          throw new ConflictError(
+            `${ref} already exists in the catalog, from ${
+              location ?? 'another source'
+            }; pick another name`,
+          );
         }
-        planned.push({ entity, ref, file, content, write: before === undefined });
+        planned.push({
+          entity,
+          ref,
+          file,
+          content,
+          write: before === undefined,
+        });
       }
       ctx.output('entityRef', planned[0]?.ref ?? '');
-      ctx.output('entityRefs', planned.map(p => p.ref));
+      ctx.output(
+        'entityRefs',
+        planned.map(p => p.ref),
+      );
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would register ${planned.map(p => p.ref).join(', ')} in ${directory}`);
+        ctx.logger.info(
+          `Dry run: would register ${planned
+            .map(p => p.ref)
+            .join(', ')} in ${directory}`,
+        );
         return;
       }
 
@@ -168,13 +280,26 @@ export function createRegisterLocalAction(deps: RegisterLocalDeps) {
           ctx.logger.info(`${p.ref} is already registered locally (${p.file})`);
         }
       }
-      const locations = await locationsReading(deps.catalog, directory, credentials);
+      const locations = await locationsReading(
+        deps.catalog,
+        directory,
+        credentials,
+      );
       if (!locations.length) {
-        ctx.logger.warn(`No catalog location reads ${directory}; add { type: file, target: ${path.join(directory, '*.yaml')} } to catalog.locations`);
+        ctx.logger.warn(
+          `No catalog location reads ${directory}; add { type: file, target: ${path.join(
+            directory,
+            '*.yaml',
+          )} } to catalog.locations`,
+        );
       }
       for (const location of locations) {
-        await deps.catalog.refreshEntity(stringifyEntityRef(location), { credentials });
-        ctx.logger.info(`Asked the catalog to read ${stringifyEntityRef(location)} again`);
+        await deps.catalog.refreshEntity(stringifyEntityRef(location), {
+          credentials,
+        });
+        ctx.logger.info(
+          `Asked the catalog to read ${stringifyEntityRef(location)} again`,
+        );
       }
       if (ctx.input.waitForEntity === false) return;
       const seconds = ctx.input.timeoutSeconds ?? 120;
@@ -185,7 +310,8 @@ export function createRegisterLocalAction(deps: RegisterLocalDeps) {
           timeoutMs: seconds * 1000,
           intervalMs,
           signal: ctx.signal,
-          timeoutMessage: () => `${p.ref} was written to ${p.file} but is not in the catalog after ${seconds}s; check the catalog's processing errors for that file`,
+          timeoutMessage: () =>
+            `${p.ref} was written to ${p.file} but is not in the catalog after ${seconds}s; check the catalog's processing errors for that file`,
         });
         ctx.logger.info(`${p.ref} is in the catalog`);
       }

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { VmRef } from '@internal/plugin-kubevirt-common';
+import { VmRef } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { vmLabel } from '../util/errors';
 import { describeTarget, readVm, VmTarget, waitForVm } from '../util/waitForVm';
 import { DEFAULT_POLL_MS, KubevirtActionDeps, timeoutMs, Z } from './deps';
@@ -38,34 +38,84 @@ export function createVmWaitAction(deps: KubevirtActionDeps) {
     supportsDryRun: true,
     schema: {
       input: {
-        cluster: (z: Z) => z.string().min(1).describe('Cluster name as configured under kubernetes.clusterLocatorMethods'),
+        cluster: (z: Z) =>
+          z
+            .string()
+            .min(1)
+            .describe(
+              'Cluster name as configured under kubernetes.clusterLocatorMethods',
+            ),
         namespace: (z: Z) => z.string().min(1).describe('Namespace of the VM'),
         name: (z: Z) => z.string().min(1).describe('Name of the VM'),
         status: (z: Z) =>
-          z.union([z.string(), z.array(z.string())]).optional().describe('printableStatus to wait for, one or several (Running, Stopped, Paused, ...)'),
-        condition: (z: Z) => z.string().optional().describe('A VM condition type to wait for, e.g. Ready or AgentConnected'),
-        conditionStatus: (z: Z) => z.enum(['True', 'False', 'Unknown']).optional().describe('The status of that condition; default True'),
-        timeoutSeconds: (z: Z) => z.number().int().min(1).max(86400).optional().describe('How long to wait; default 600'),
+          z
+            .union([z.string(), z.array(z.string())])
+            .optional()
+            .describe(
+              'printableStatus to wait for, one or several (Running, Stopped, Paused, ...)',
+            ),
+        condition: (z: Z) =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'A VM condition type to wait for, e.g. Ready or AgentConnected',
+            ),
+        conditionStatus: (z: Z) =>
+          z
+            .enum(['True', 'False', 'Unknown'])
+            .optional()
+            .describe('The status of that condition; default True'),
+        timeoutSeconds: (z: Z) =>
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(86400)
+            .optional()
+            .describe('How long to wait; default 600'),
       },
       output: {
-        status: (z: Z) => z.string().describe('printableStatus when the step ended'),
+        status: (z: Z) =>
+          z.string().describe('printableStatus when the step ended'),
         ready: (z: Z) => z.boolean().describe("KubeVirt's ready flag"),
         ipAddress: (z: Z) => z.string().describe('First IP address, or empty'),
       },
     },
     async handler(ctx) {
-      const ref: VmRef = { cluster: ctx.input.cluster, namespace: ctx.input.namespace, name: ctx.input.name };
-      const status = ctx.input.status === undefined ? undefined : ([] as string[]).concat(ctx.input.status);
-      if (!status?.length && !ctx.input.condition) throw new InputError('Give a status or a condition to wait for');
+      const ref: VmRef = {
+        cluster: ctx.input.cluster,
+        namespace: ctx.input.namespace,
+        name: ctx.input.name,
+      };
+      const status =
+        ctx.input.status === undefined
+          ? undefined
+          : ([] as string[]).concat(ctx.input.status);
+      if (!status?.length && !ctx.input.condition)
+        throw new InputError('Give a status or a condition to wait for');
       const target: VmTarget = {
         status,
-        ...(ctx.input.condition ? { condition: { type: ctx.input.condition, status: ctx.input.conditionStatus ?? 'True' } } : {}),
+        ...(ctx.input.condition
+          ? {
+              condition: {
+                type: ctx.input.condition,
+                status: ctx.input.conditionStatus ?? 'True',
+              },
+            }
+          : {}),
       };
-      const client = deps.kubevirt.forCredentials(await ctx.getInitiatorCredentials());
+      const client = deps.kubevirt.forCredentials(
+        await ctx.getInitiatorCredentials(),
+      );
       if (ctx.isDryRun) {
         // an earlier step's dry run created nothing to wait for
         const now = await readVm(client, ref);
-        ctx.logger.info(`Dry run: would wait for ${vmLabel(ref)} to be ${describeTarget(target)}`);
+        ctx.logger.info(
+          `Dry run: would wait for ${vmLabel(ref)} to be ${describeTarget(
+            target,
+          )}`,
+        );
         ctx.output('status', now?.summary.status ?? 'DryRun');
         ctx.output('ready', !!now?.summary.ready);
         ctx.output('ipAddress', now?.summary.ipAddresses[0] ?? '');

@@ -1,9 +1,14 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { CreateVmFromTemplateRequest, KUBERNETES_ID_LABEL, VM_OWNER_KEYS, VmDetail } from '@internal/plugin-kubevirt-common';
+import {
+  CreateVmFromChoicesRequest,
+  KUBERNETES_ID_LABEL,
+  KubernetesNameKind,
+  kubernetesNameProblem,
+  VM_OWNER_KEYS,
+  VmDetail,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 
-/** A VM's name becomes its hostname: an RFC 1123 label. */
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DEFAULT_GOLDEN_IMAGE_NAMESPACE = 'kubevirt-os-images';
 
 export interface CreateVmInput {
@@ -22,22 +27,24 @@ export interface CreateVmInput {
   labels?: Record<string, string>;
   owner?: string;
   kubernetesId?: string;
-  runStrategy?: CreateVmFromTemplateRequest['runStrategy'];
+  runStrategy?: CreateVmFromChoicesRequest['runStrategy'];
 }
 
-export function checkName(what: string, value: string) {
-  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
-    throw new InputError(
-      `Invalid ${what} "${value}": use at most 63 lower case letters, digits and '-', starting and ending with a letter or digit (RFC 1123)`,
-    );
-  }
+/** Throws a 400 unless `value` is a valid name of this kind (the broker checks again). */
+export function checkName(kind: KubernetesNameKind, value: string) {
+  const problem = kubernetesNameProblem(kind, value);
+  if (problem) throw new InputError(`Invalid input: ${problem}`);
 }
 
 /** "ns/name" or "name" (in the golden image namespace): the golden image picker writes the former. */
-export function parseGoldenImage(image: string) {
-  const [namespace, name, ...rest] = image.includes('/') ? image.split('/') : [DEFAULT_GOLDEN_IMAGE_NAMESPACE, image];
+function parseGoldenImage(image: string) {
+  const [namespace, name, ...rest] = image.includes('/')
+    ? image.split('/')
+    : [DEFAULT_GOLDEN_IMAGE_NAMESPACE, image];
   if (!namespace || !name || rest.length) {
-    throw new InputError(`Invalid image "${image}": give a golden image as <namespace>/<name>, e.g. kubevirt-os-images/fedora`);
+    throw new InputError(
+      `Invalid image "${image}": give a golden image as <namespace>/<name>, e.g. kubevirt-os-images/fedora`,
+    );
   }
   return { namespace, name };
 }
@@ -47,14 +54,22 @@ export function parseGoldenImage(image: string) {
  * so only a group of namespace default fits; the catalog provider reads it
  * back as group:default/<value>.
  */
-export function ownerLabel(owner: string): string {
+function ownerLabel(owner: string): string {
   let ref;
   try {
-    ref = parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' });
+    ref = parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
   } catch (error) {
-    throw new InputError(`Invalid owner "${owner}": ${(error as Error).message}`);
+    throw new InputError(
+      `Invalid owner "${owner}": ${(error as Error).message}`,
+    );
   }
-  if (ref.kind.toLocaleLowerCase('en-US') !== 'group' || ref.namespace !== 'default') {
+  if (
+    ref.kind.toLocaleLowerCase('en-US') !== 'group' ||
+    ref.namespace !== 'default'
+  ) {
     throw new InputError(
       `Invalid owner "${owner}": a VM records its owner in the label ${VM_OWNER_KEYS[0]}, which can only name a group of namespace default (e.g. group:default/team-payments)`,
     );
@@ -63,21 +78,31 @@ export function ownerLabel(owner: string): string {
 }
 
 /** The broker's create request for these inputs, checked first so that bad input fails before anything is sent. */
-export function toCreateRequest(input: CreateVmInput): CreateVmFromTemplateRequest {
-  checkName('VM name', input.name);
+export function toCreateRequest(
+  input: CreateVmInput,
+): CreateVmFromChoicesRequest {
+  checkName('newVm', input.name);
   checkName('namespace', input.namespace);
   if (!input.image === !input.containerDisk) {
-    throw new InputError('Give either image (a golden image, <namespace>/<name>) or containerDisk (an image reference), not both or neither');
+    throw new InputError(
+      'Give either image (a golden image, <namespace>/<name>) or containerDisk (an image reference), not both or neither',
+    );
   }
   const explicitSize = input.cpu !== undefined || input.memory !== undefined;
   if (input.instancetype && explicitSize) {
-    throw new InputError('Give either instancetype or cpu and memory, not both');
+    throw new InputError(
+      'Give either instancetype or cpu and memory, not both',
+    );
   }
   if (explicitSize && (input.cpu === undefined || input.memory === undefined)) {
-    throw new InputError('cpu and memory go together: give both, or an instancetype');
+    throw new InputError(
+      'cpu and memory go together: give both, or an instancetype',
+    );
   }
   if (!input.instancetype && !explicitSize) {
-    throw new InputError('Give an instancetype (e.g. u1.medium) or cpu and memory');
+    throw new InputError(
+      'Give an instancetype (e.g. u1.medium) or cpu and memory',
+    );
   }
   const labels: Record<string, string> = { ...(input.labels ?? {}) };
   if (input.kubernetesId) labels[KUBERNETES_ID_LABEL] = input.kubernetesId;
@@ -86,11 +111,17 @@ export function toCreateRequest(input: CreateVmInput): CreateVmFromTemplateReque
     cluster: input.cluster,
     namespace: input.namespace,
     name: input.name,
-    ...(input.instancetype ? { instancetype: input.instancetype } : { resources: { cpu: input.cpu!, memory: input.memory! } }),
+    ...(input.instancetype
+      ? { instancetype: input.instancetype }
+      : { resources: { cpu: input.cpu!, memory: input.memory! } }),
     ...(input.preference ? { preference: input.preference } : {}),
-    image: input.image ? { goldenImage: parseGoldenImage(input.image) } : { containerDisk: input.containerDisk! },
+    image: input.image
+      ? { goldenImage: parseGoldenImage(input.image) }
+      : { containerDisk: input.containerDisk! },
     ...(input.diskSize ? { diskSize: input.diskSize } : {}),
-    ...(input.cloudInitUserData ? { cloudInitUserData: input.cloudInitUserData } : {}),
+    ...(input.cloudInitUserData
+      ? { cloudInitUserData: input.cloudInitUserData }
+      : {}),
     ...(input.sshPublicKey ? { sshPublicKey: input.sshPublicKey } : {}),
     ...(Object.keys(labels).length ? { labels } : {}),
     ...(input.runStrategy ? { runStrategy: input.runStrategy } : {}),
@@ -101,10 +132,18 @@ type VmManifest = {
   spec?: {
     instancetype?: { name?: string };
     preference?: { name?: string };
-    dataVolumeTemplates?: { spec?: { sourceRef?: { name?: string; namespace?: string }; storage?: { resources?: { requests?: { storage?: string } } } } }[];
+    dataVolumeTemplates?: {
+      spec?: {
+        sourceRef?: { name?: string; namespace?: string };
+        storage?: { resources?: { requests?: { storage?: string } } };
+      };
+    }[];
     template?: {
       spec?: {
-        domain?: { cpu?: { cores?: number; sockets?: number; threads?: number }; memory?: { guest?: string } };
+        domain?: {
+          cpu?: { cores?: number; sockets?: number; threads?: number };
+          memory?: { guest?: string };
+        };
         volumes?: { name: string; containerDisk?: { image?: string } }[];
       };
     };
@@ -117,29 +156,53 @@ type VmManifest = {
  * and later operations leave alone: not runStrategy (start/stop change it),
  * not the SSH key (a Secret the broker does not show).
  */
-export function differences(request: CreateVmFromTemplateRequest, detail: VmDetail): string[] {
+export function differences(
+  request: CreateVmFromChoicesRequest,
+  detail: VmDetail,
+): string[] {
   const vm = (detail.vm ?? {}) as VmManifest;
   const spec = vm.spec ?? {};
   const out: string[] = [];
   const cmp = (what: string, wanted: unknown, has: unknown) => {
-    if (wanted !== undefined && wanted !== has) out.push(`${what}: asked for ${wanted}, the VM has ${has ?? 'none'}`);
+    if (wanted !== undefined && wanted !== has)
+      out.push(`${what}: asked for ${wanted}, the VM has ${has ?? 'none'}`);
   };
   cmp('instancetype', request.instancetype, spec.instancetype?.name);
   if (request.resources) {
     const cpu = spec.template?.spec?.domain?.cpu;
-    cmp('cpu', request.resources.cpu, cpu ? (cpu.cores ?? 1) * (cpu.sockets ?? 1) * (cpu.threads ?? 1) : undefined);
-    cmp('memory', request.resources.memory, spec.template?.spec?.domain?.memory?.guest);
+    cmp(
+      'cpu',
+      request.resources.cpu,
+      cpu
+        ? (cpu.cores ?? 1) * (cpu.sockets ?? 1) * (cpu.threads ?? 1)
+        : undefined,
+    );
+    cmp(
+      'memory',
+      request.resources.memory,
+      spec.template?.spec?.domain?.memory?.guest,
+    );
   }
   cmp('preference', request.preference, spec.preference?.name);
   const dvt = spec.dataVolumeTemplates?.[0]?.spec;
   if ('goldenImage' in request.image) {
     const { namespace, name } = request.image.goldenImage;
-    const has = dvt?.sourceRef ? `${dvt.sourceRef.namespace}/${dvt.sourceRef.name}` : undefined;
+    const has = dvt?.sourceRef
+      ? `${dvt.sourceRef.namespace}/${dvt.sourceRef.name}`
+      : undefined;
     cmp('image', `${namespace}/${name}`, has);
-    cmp('diskSize', request.diskSize, dvt?.storage?.resources?.requests?.storage);
+    cmp(
+      'diskSize',
+      request.diskSize,
+      dvt?.storage?.resources?.requests?.storage,
+    );
   } else {
     const root = spec.template?.spec?.volumes?.find(v => v.name === 'rootdisk');
-    cmp('containerDisk', request.image.containerDisk, root?.containerDisk?.image);
+    cmp(
+      'containerDisk',
+      request.image.containerDisk,
+      root?.containerDisk?.image,
+    );
   }
   for (const [key, value] of Object.entries(request.labels ?? {})) {
     cmp(`label ${key}`, value, detail.summary.labels[key]);

@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { VmRef } from '@internal/plugin-kubevirt-common';
+import { VmRef } from '@kubevirt-backstage/plugin-kubevirt-common';
 
 /** The HTTP status of a broker error, when it was one. */
 export function statusOf(error: unknown): number | undefined {
@@ -15,14 +15,15 @@ const reasons: Record<number, string> = {
 };
 
 /** What the broker said, without the "Request failed with ..." wrapper of ResponseError. */
-export function brokerMessage(error: unknown): string {
+function brokerMessage(error: unknown): string {
   if (error instanceof ResponseError) {
     return error.body?.error?.message || error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }
 
-export const vmLabel = (ref: VmRef) => `VM ${ref.namespace}/${ref.name} on cluster ${ref.cluster}`;
+export const vmLabel = (ref: VmRef) =>
+  `VM ${ref.namespace}/${ref.name} on cluster ${ref.cluster}`;
 
 /**
  * A task log line reads best when it says what was attempted, on which VM
@@ -33,7 +34,9 @@ export class KubevirtActionError extends Error {
   constructor(what: string, ref: VmRef, cause: unknown) {
     const status = statusOf(cause);
     const reason = status ? `${reasons[status] ?? `HTTP ${status}`}: ` : '';
-    super(`Could not ${what} ${vmLabel(ref)}: ${reason}${brokerMessage(cause)}`);
+    super(
+      `Could not ${what} ${vmLabel(ref)}: ${reason}${brokerMessage(cause)}`,
+    );
     this.name = 'KubevirtActionError';
     this.status = status;
   }

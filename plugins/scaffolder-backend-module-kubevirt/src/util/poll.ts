@@ -19,7 +19,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function abortError(signal: AbortSignal) {
-  const error = new Error(`Cancelled: ${signal.reason instanceof Error ? signal.reason.message : 'the task was cancelled'}`);
+  const error = new Error(
+    `Cancelled: ${
+      signal.reason instanceof Error
+        ? signal.reason.message
+        : 'the task was cancelled'
+    }`,
+  );
   error.name = 'AbortError';
   return error;
 }
