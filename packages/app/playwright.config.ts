@@ -21,7 +21,10 @@ export default defineConfig({
   retries: 0,
   reporter: [
     ['list'],
-    ['html', { open: 'never', outputFolder: path.join(root, 'e2e-test-report') }],
+    [
+      'html',
+      { open: 'never', outputFolder: path.join(root, 'e2e-test-report') },
+    ],
   ],
   outputDir: path.join(root, 'node_modules/.cache/e2e-test-results'),
   webServer: [

@@ -15,5 +15,13 @@ export interface Config {
     dataDir?: string;
     /** Delay between lifecycle stages in milliseconds. */
     stageDelayMs?: number;
+    /** The KubeVirt CR's feature gates (default: Snapshot, HotplugVolumes, ExpandDisks, VMExport); [] for none. */
+    featureGates?: string[];
+    /** The KubeVirt CR's vmRolloutStrategy (default LiveUpdate: CPU/memory hot-plug on). */
+    vmRolloutStrategy?: 'LiveUpdate' | 'Stage';
+    /** Serve no CDI (cdi.kubevirt.io), as a cluster without it. */
+    withoutCdi?: boolean;
+    /** Serve no instancetypes and preferences (instancetype.kubevirt.io). */
+    withoutInstancetypes?: boolean;
   };
 }

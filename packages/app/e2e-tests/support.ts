@@ -8,7 +8,12 @@ export const screenshots = path.resolve(__dirname, '../../../docs/screenshots');
 export async function signIn(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('table').first().getByRole('link', { name: 'payments-api', exact: true })).toBeVisible();
+  await expect(
+    page
+      .getByRole('table')
+      .first()
+      .getByRole('link', { name: 'payments-api', exact: true }),
+  ).toBeVisible();
 }
 
 /** Guest sign-in lives in the page: move inside the app (history + popstate), never reload. */
@@ -21,4 +26,8 @@ export async function go(page: Page, to: string) {
 
 /** The row of a VM table whose name links to `name`. */
 export const rowOf = (page: Page, name: string) =>
-  page.getByRole('table').first().getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  page
+    .getByRole('table')
+    .first()
+    .getByRole('row')
+    .filter({ has: page.getByRole('link', { name, exact: true }) });

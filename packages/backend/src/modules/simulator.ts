@@ -44,6 +44,14 @@ export const simulatorPlugin = createBackendPlugin({
         if (tlsDir) args.push('--tls-dir', path.resolve(tlsDir));
         const dataDir = sim.getOptionalString('dataDir');
         if (dataDir) args.push('--data-dir', path.resolve(dataDir));
+        // what the simulated cluster can do: its KubeVirt CR's gates and the optional parts it serves
+        const featureGates = sim.getOptionalStringArray('featureGates');
+        if (featureGates) args.push('--feature-gates', featureGates.join(','));
+        const rollout = sim.getOptionalString('vmRolloutStrategy');
+        if (rollout) args.push('--vm-rollout-strategy', rollout);
+        if (sim.getOptionalBoolean('withoutCdi')) args.push('--without-cdi');
+        if (sim.getOptionalBoolean('withoutInstancetypes'))
+          args.push('--without-instancetypes');
         const stageDelayMs = sim.getOptionalNumber('stageDelayMs');
         if (stageDelayMs !== undefined) {
           args.push('--stage-delay-ms', String(stageDelayMs));
@@ -63,11 +71,13 @@ export const simulatorPlugin = createBackendPlugin({
 
 function resolveSimulatorBin(logger: LoggerService): string | undefined {
   try {
-    const pkg = require.resolve('@internal/kubevirt-simulator/package.json');
+    const pkg = require.resolve(
+      '@kubevirt-backstage/kubevirt-simulator/package.json',
+    );
     return path.join(path.dirname(pkg), 'bin', 'kubevirt-simulator.js');
   } catch {
     logger.warn(
-      'kubevirtSimulator.autostart is set but @internal/kubevirt-simulator is not installed',
+      'kubevirtSimulator.autostart is set but @kubevirt-backstage/kubevirt-simulator is not installed',
     );
     return undefined;
   }
