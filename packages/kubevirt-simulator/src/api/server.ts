@@ -32,6 +32,11 @@ import { checkTypeMeta, requireResourceVersion } from './typeMeta';
 import { failedPatchTest } from './jsonPatchErrors';
 import { parseResourceVersion } from '../store/resourceVersion';
 import { rejectMigration, runSubresource } from '../kubevirt/subresources';
+import {
+  GuestAgentError,
+  guestAgentAnswer,
+  isGuestAgentSubresource,
+} from '../kubevirt/guestAgent';
 import { admitCreate, admitSubresource } from '../kubevirt/clusterFeatures';
 import { admitKubevirt } from '../kubevirt/webhookAdmission';
 import { toTable, wantsTable } from './table';
@@ -240,6 +245,28 @@ export function createHandler(deps: ServerDeps) {
           deps.consoles
         ) {
           deps.consoles.refusePlainRequest(user, namespace, name, sub);
+        }
+        if (
+          plural === 'virtualmachineinstances' &&
+          isGuestAgentSubresource(sub)
+        ) {
+          if (method !== 'GET') throw errors.methodNotAllowed();
+          authorize(store, user, {
+            verb: 'get',
+            group: SUBRESOURCE_GROUP,
+            resource: `${plural}/${sub}`,
+            namespace,
+            name,
+          });
+          faults.maybeFail('get');
+          try {
+            send(res, 200, guestAgentAnswer(store, namespace, name, sub));
+          } catch (error) {
+            if (!(error instanceof GuestAgentError)) throw error;
+            res.writeHead(500, { 'Content-Type': 'text/plain' });
+            res.end(error.message);
+          }
+          return;
         }
         if (method !== 'PUT') throw errors.methodNotAllowed();
         authorize(store, user, {

@@ -366,5 +366,8 @@ export const kubevirtSubresources = {
     'console',
     'vnc',
     'vnc/screenshot',
+    'guestosinfo',
+    'userlist',
+    'filesystemlist',
   ],
 };

@@ -18,6 +18,7 @@ import {
 } from './vmStatus';
 import { StageContext } from './context';
 import { cond, fault, hasCondition, now } from './conditions';
+import { hasGuestAgent } from '../guestAgent';
 
 /**
  * One step of an object's lifecycle, in the kwok model: which objects it
@@ -374,15 +375,18 @@ export const stages: Stage[] = [
     delay: 1,
     when: vmi => !vmi.metadata.deletionTimestamp && phase(vmi) === 'Scheduled',
     then: (vmi, ctx) => {
+      // virt-handler sets AgentConnected and guestOSInfo only once the guest's agent answers
+      const agent = hasGuestAgent(vmi, ctx.ownerVm(vmi));
+      const iface = ctx.interfaceFor(vmi);
       ctx.write(
         withPhase(vmi, 'Running', {
           conditions: [
             cond('Ready', 'True'),
             cond('LiveMigratable', 'True'),
-            cond('AgentConnected', 'True'),
+            ...(agent ? [cond('AgentConnected', 'True')] : []),
           ],
-          interfaces: [ctx.interfaceFor(vmi)],
-          guestOSInfo: ctx.guestOsFor(vmi),
+          interfaces: [agent ? iface : { ...iface, infoSource: 'domain' }],
+          ...(agent ? { guestOSInfo: ctx.guestOsFor(vmi) } : {}),
           qosClass: 'Burstable',
           migrationMethod: 'BlockMigration',
           launcherContainerImageVersion:
