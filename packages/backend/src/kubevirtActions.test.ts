@@ -153,6 +153,7 @@ describe('KubeVirt actions and the MCP endpoint', () => {
     expect(Object.keys(byName).sort()).toEqual(
       [
         'delete-vm',
+        'diagnose-vm',
         'get-vm',
         'list-vms',
         'migrate-vm',
@@ -209,7 +210,10 @@ describe('KubeVirt actions and the MCP endpoint', () => {
     ]);
     expect(
       body.output.items.find((v: any) => v.name === 'payments-db-0'),
-    ).toMatchObject({ status: 'Running', allowedOperations: ['read'] });
+    ).toMatchObject({
+      status: 'Running',
+      allowedOperations: ['read', 'diagnostics'],
+    });
     expect(body.output.clusters).toEqual([
       { name: 'local-sim', state: 'synced' },
     ]);
@@ -229,6 +233,17 @@ describe('KubeVirt actions and the MCP endpoint', () => {
       vmiPhase: 'Running',
     });
     expect(Array.isArray(detail.body.output.events)).toBe(true);
+    const diagnosed = await invoke(
+      'viewer',
+      'diagnose-vm',
+      payments('payments-db-0'),
+    ).expect(200);
+    expect(diagnosed.body.output).toMatchObject({
+      agent: 'connected',
+      hostname: 'payments-db-0',
+      os: expect.stringContaining('Fedora'),
+    });
+    expect(diagnosed.body.output.filesystems.length).toBeGreaterThan(0);
     // no role: the action is invisible, not merely denied
     await invoke('nobody', 'list-vms', {}).expect(404);
   });

@@ -37,6 +37,7 @@ export function createRouter(options: {
     cpuMemory,
     migration,
     bulk,
+    diagnostics,
   } = options.services;
   const router = Router();
   // a body the broker cannot read is refused, never treated as empty (a dry run would run for real)
@@ -299,6 +300,11 @@ export function createRouter(options: {
       .json(
         await clones.saveAsSavedVmTemplate(vmRef(req), req.body, credentials),
       );
+  });
+
+  router.get('/vms/:cluster/:namespace/:name/diagnostics', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await diagnostics.diagnostics(vmRef(req), credentials));
   });
 
   router.get('/vms/:cluster/:namespace/:name/metrics', async (req, res) => {

@@ -479,7 +479,10 @@ describe('the demo bindings of app-config.yaml', () => {
       .get('/api/kubevirt/vms/local-sim/orders/orders-worker-1')
       .set('Authorization', guest)
       .expect(200);
-    expect(other.body.summary.allowedOperations).toEqual(['read']);
+    expect(other.body.summary.allowedOperations).toEqual([
+      'read',
+      'diagnostics',
+    ]);
     const before = await clusterState(east);
     await request(server)
       .post('/api/kubevirt/vms/local-sim/orders/orders-worker-1/stop')

@@ -1,4 +1,5 @@
 import { registerDeleteVm } from './deleteVm';
+import { registerDiagnoseVm } from './diagnoseVm';
 import { registerGetVm } from './getVm';
 import { registerListVms } from './listVms';
 import { registerMigrateVm } from './migrateVm';
@@ -22,6 +23,7 @@ import { registerUnpauseVm } from './unpauseVm';
 export function registerVmActions(context: VmActionsContext) {
   registerListVms(context);
   registerGetVm(context);
+  registerDiagnoseVm(context);
   registerStartVm(context);
   registerStopVm(context);
   registerRestartVm(context);

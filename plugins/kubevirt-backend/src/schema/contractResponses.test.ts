@@ -141,6 +141,8 @@ const calls: {
     },
   },
   { method: 'get', url: `${vm}/metrics?range=15m` },
+  { method: 'get', url: `${vm}/diagnostics` },
+  { method: 'get', url: `${stopped}/diagnostics` },
   { method: 'post', url: `${vm}/softReboot`, body: { dryRun: true } },
   { method: 'post', url: `${stopped}/pause`, body: {} },
   { method: 'delete', url: `${stopped}?dryRun=true` },

@@ -22,6 +22,7 @@ import {
   SavedVmTemplate,
   VmVolume,
   vmOperations,
+  VmGuestDiagnostics,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { z } from 'zod';
 import { documented, named } from './registry';
@@ -459,3 +460,47 @@ export const metricsResponse = z.strictObject({
     }),
   ),
 }) satisfies z.ZodType<VmMetricsResponse>;
+
+export const vmDiagnosticsResponse = named(
+  'VmDiagnostics',
+  z.strictObject({
+    agent: z.enum(['connected', 'not-connected', 'not-running']),
+    reason: str.optional(),
+    clusterMessage: str.optional(),
+    guestAgentVersion: str.optional(),
+    hostname: str.optional(),
+    os: z
+      .strictObject({
+        id: str.optional(),
+        name: str.optional(),
+        prettyName: str.optional(),
+        version: str.optional(),
+        kernelRelease: str.optional(),
+        kernelVersion: str.optional(),
+        machine: str.optional(),
+      })
+      .optional(),
+    timezone: documented(z.string(), {
+      description: 'As the guest reports it: "<zone>, <offset in seconds>".',
+    }).optional(),
+    users: z.array(
+      z.strictObject({
+        userName: str,
+        domain: str.optional(),
+        loginTime: documented(z.string(), {
+          description: 'ISO 8601.',
+        }).optional(),
+      }),
+    ),
+    filesystems: z.array(
+      z.strictObject({
+        diskName: str,
+        mountPoint: str,
+        fileSystemType: str,
+        usedBytes: z.number().int(),
+        totalBytes: z.number().int(),
+      }),
+    ),
+  }) satisfies z.ZodType<VmGuestDiagnostics>,
+  'What the guest agent reports, or why it cannot (agent not-connected / not-running, reason in words).',
+);

@@ -365,6 +365,18 @@ export const contractRoutes: ContractRoute[] = [
     ),
   },
   {
+    method: 'get',
+    path: `${vm}/diagnostics`,
+    operationId: 'getVmDiagnostics',
+    tag: 'vms',
+    summary:
+      "What the VM's QEMU guest agent reports through KubeVirt's guestosinfo, userlist and filesystemlist subresources (kubevirt.vm.read): hostname, OS, kernel, timezone, logged-in users, file systems with usage. Audited (the users of a guest are personal data).",
+    responses: ok(
+      "agent connected with the report, or not-connected / not-running with the reason in words and the cluster's own message.",
+      r.vmDiagnosticsResponse,
+    ),
+  },
+  {
     method: 'post',
     path: `${vm}/{action}`,
     operationId: 'actOnVm',

@@ -6,12 +6,14 @@ import {
 import { ClusterStatus } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { ClusterCache } from '../cache/ClusterCache';
 import { UserImpersonation } from '../clusters/UserImpersonation';
+import { PermissionDecisionCache } from './access/PermissionDecisionCache';
 import { VmAccess } from './access/VmAccess';
 import { AuditRequests } from './AuditRequests';
 import { BulkOperations } from './operations/BulkOperations';
 import { CloneAndSavedVmTemplateOperations } from './operations/CloneAndSavedVmTemplateOperations';
 import { CpuMemoryOperations } from './operations/CpuMemoryOperations';
 import { CreateUpdateOperations } from './operations/CreateUpdateOperations';
+import { DiagnosticsOperations } from './operations/DiagnosticsOperations';
 import { DiskOperations } from './operations/DiskOperations';
 import { MigrationOperations } from './operations/MigrationOperations';
 import { NetworkInterfaceOperations } from './operations/NetworkInterfaceOperations';
@@ -37,10 +39,17 @@ export function createVmServices(options: {
   actors?: UserImpersonation;
   /** Clusters found but not usable, listed with the others. */
   unusableClusters?: () => ClusterStatus[];
+  /** Each principal's VM decisions for a short time; default: asked per request. */
+  decisionCache?: PermissionDecisionCache;
 }) {
   const { clusters, ownership, permissions, auditor, auditRequests, logger } =
     options;
-  const access = new VmAccess(clusters, ownership, permissions);
+  const access = new VmAccess(
+    clusters,
+    ownership,
+    permissions,
+    options.decisionCache,
+  );
   const runner = new VmOperationRunner(
     access,
     auditor,
@@ -76,5 +85,6 @@ export function createVmServices(options: {
     cpuMemory: new CpuMemoryOperations(runner),
     migration: new MigrationOperations(runner, power),
     bulk: new BulkOperations(power, snapshots),
+    diagnostics: new DiagnosticsOperations(runner),
   };
 }

@@ -39,6 +39,7 @@ import {
   BulkRequest,
   BulkResponse,
 } from './types';
+import { VmGuestDiagnostics } from './guestDiagnostics';
 import {
   VM_CONSOLE_PROTOCOL,
   VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
@@ -103,6 +104,11 @@ export class KubevirtApiClient {
 
   getVm(ref: VmRef) {
     return this.call<VmDetail>(vmPath(ref));
+  }
+
+  /** What the VM's guest agent reports; agent says why there is nothing when it cannot answer. */
+  getVmDiagnostics(ref: VmRef) {
+    return this.call<VmGuestDiagnostics>(`${vmPath(ref)}/diagnostics`);
   }
 
   act(ref: VmRef, action: VmAction, options: { dryRun?: boolean } = {}) {

@@ -1,4 +1,5 @@
 export * from './types';
+export * from './guestDiagnostics';
 export * from './labels';
 export * from './vmActions';
 export * from './signalChannels';

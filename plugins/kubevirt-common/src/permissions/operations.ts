@@ -19,6 +19,8 @@ import {
  */
 export const vmOperationPermissions = {
   read: vmReadPermission,
+  // what the guest agent reports (OS, users, file systems): KubeVirt's view role reads it (get on guestosinfo)
+  diagnostics: vmReadPermission,
   update: vmUpdatePermission,
   addVolume: vmUpdatePermission,
   removeVolume: vmUpdatePermission,
