@@ -3,6 +3,7 @@ import {
   AddVolumeResponse,
   CloneResponse,
   ClusterStatus,
+  MissingClusterRight,
   CreateSnapshotResponse,
   CreateVmResponse,
   HotplugResourcesResponse,
@@ -70,6 +71,24 @@ export const conflictErrorBody = named(
   }),
 ) satisfies z.ZodType<VmConflictErrorBody>;
 
+const missingClusterRight = named(
+  'MissingClusterRight',
+  z.strictObject({
+    group: documented(z.string(), {
+      description: "API group; '' is the core group.",
+    }),
+    resource: documented(z.string(), {
+      description:
+        'Plural resource, with its subresource after a slash (virtualmachines/migrate).',
+    }),
+    verb: str,
+    why: str,
+    operations: z.array(z.enum(vmOperations)).optional(),
+    feature: str.optional(),
+  }),
+  'One verb on one resource the broker may not use on the cluster, what it needs it for and the VM operations it stops there.',
+) satisfies z.ZodType<MissingClusterRight>;
+
 const clusterCapabilities = named(
   'ClusterCapabilities',
   z.strictObject({
@@ -86,6 +105,10 @@ const clusterCapabilities = named(
     hotplugNics: z.boolean(),
     cpuMemoryHotplug: z.boolean(),
     metrics: z.boolean(),
+    missingRights: documented(z.array(missingClusterRight).optional(), {
+      description:
+        'The rights the broker needs on the cluster and was refused (SelfSubjectAccessReviews, cluster-wide); empty when it has them all, unset when they could not be checked.',
+    }),
     warnings: strings.optional(),
   }),
   "What the cluster can do, as the broker last probed it: the KubeVirt CR's version and feature gates, the API groups it serves, whether its Prometheus answers.",

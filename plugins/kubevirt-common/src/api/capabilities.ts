@@ -26,8 +26,29 @@ export interface ClusterCapabilities {
   cpuMemoryHotplug: boolean;
   /** A Prometheus is configured for the cluster and answered the last probe. */
   metrics: boolean;
+  /**
+   * The rights the broker needs on the cluster and was refused
+   * (SelfSubjectAccessReviews, cluster-wide); empty when it has them all,
+   * unset when they could not be checked (see `warnings`).
+   */
+  missingRights?: MissingClusterRight[];
   /** Why a capability is assumed rather than known (e.g. the broker may not read the KubeVirt CR). */
   warnings?: string[];
+}
+
+/** One verb on one resource the broker's identity may not use on a cluster. */
+export interface MissingClusterRight {
+  /** API group; '' is the core group. */
+  group: string;
+  /** Plural resource, with its subresource after a slash (`virtualmachines/migrate`). */
+  resource: string;
+  verb: string;
+  /** What the broker needs it for. */
+  why: string;
+  /** VM operations that cannot run on this cluster without it. */
+  operations?: VmOperation[];
+  /** Set when only an optional part needs it (`impersonation`). */
+  feature?: string;
 }
 
 /** The operations a cluster cannot perform, each with the reason a user is shown. */

@@ -5,6 +5,8 @@ import {
   UnavailableOperations,
   VmOperation,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
+import { describeRight } from '../rights/checkRights';
+import { unavailableForRights } from '../rights/unavailableForRights';
 import { unavailableOperations } from './unavailableOperations';
 
 export interface CapabilityRegistryOptions {
@@ -19,6 +21,8 @@ interface Entry {
   error?: string;
   timer?: NodeJS.Timeout;
   running?: Promise<void>;
+  /** The missing rights last logged, so that a change is logged once, not every probe. */
+  loggedRights?: string;
 }
 
 /**
@@ -59,9 +63,13 @@ export class ClusterCapabilityRegistry {
     return entry?.capabilities;
   }
 
-  /** The operations a cluster cannot perform, with reasons. */
+  /** The operations a cluster cannot perform (a part or gate it lacks, a right the broker lacks there), with reasons. */
   unavailable(cluster: string): UnavailableOperations {
-    return unavailableOperations(cluster, this.get(cluster));
+    const capabilities = this.get(cluster);
+    return {
+      ...unavailableForRights(cluster, capabilities),
+      ...unavailableOperations(cluster, capabilities),
+    };
   }
 
   /** Refuses (400) an operation the cluster cannot perform, before anything reaches it. */
@@ -86,6 +94,7 @@ export class ClusterCapabilityRegistry {
           entry.error = undefined;
           for (const warning of capabilities.warnings ?? [])
             this.logger.warn(warning);
+          this.logRights(cluster, entry, capabilities);
           return this.options.refreshMs;
         },
         error => {
@@ -105,6 +114,35 @@ export class ClusterCapabilityRegistry {
           ).unref();
       });
     return entry.running;
+  }
+
+  /** Each missing right once when first found, and again only when the set changes. */
+  private logRights(
+    cluster: string,
+    entry: Entry,
+    capabilities: ClusterCapabilities,
+  ) {
+    const missing = capabilities.missingRights;
+    if (!missing) return;
+    const key = missing.map(describeRight).join('\n');
+    if (key === (entry.loggedRights ?? '')) return;
+    entry.loggedRights = key;
+    if (!missing.length) {
+      this.logger.info(
+        `KubeVirt cluster ${cluster}: the broker has every right it needs`,
+      );
+      return;
+    }
+    for (const right of missing)
+      this.logger.warn(
+        `KubeVirt cluster ${cluster}: the broker may not ${describeRight(
+          right,
+        )}, needed for ${right.why}${
+          right.operations?.length
+            ? `; disabled there: ${right.operations.join(', ')}`
+            : ''
+        }`,
+      );
   }
 
   /** A cluster refused a write for a feature gate: what the broker knows is out of date, probe soon. */

@@ -3,6 +3,8 @@ import { KubeObject } from '../../cache/ResourceCache';
 import { PrometheusClient } from '../../metrics/PrometheusClient';
 import { apiGroupListPath, apiGroups, apiPath } from '../apiPath';
 import { ClusterClient } from '../ClusterClient';
+import { checkRights, rightsFor } from '../rights/checkRights';
+import { RightFeature } from '../rights/brokerRights';
 import { gateEnabled } from './featureGates';
 
 const { cdi, instancetype, kubevirt, snapshot } = apiGroups;
@@ -20,8 +22,8 @@ const describe = (error: unknown) => {
 
 /**
  * One look at what a cluster can do: the API groups it serves (discovery),
- * the KubeVirt CR's version, feature gates and rollout strategy, and whether
- * its Prometheus answers. A CR the broker may not read is said in `warnings`
+ * the KubeVirt CR's version, feature gates and rollout strategy, whether
+ * its Prometheus answers, and which of the rights it needs the broker lacks. A CR the broker may not read is said in `warnings`
  * and assumes every gate on, so a missing right never hides an action that
  * the cluster would run; discovery failing is an error (the caller retries).
  */
@@ -32,7 +34,10 @@ export async function probeCapabilities(
 ): Promise<ClusterCapabilities> {
   const cluster = client.cluster.name;
   const warnings: string[] = [];
-  const [discovery, kubevirts, metrics] = await Promise.all([
+  const features = new Set<RightFeature>(
+    client.cluster.impersonate ? ['impersonation'] : [],
+  );
+  const [discovery, kubevirts, metrics, missingRights] = await Promise.all([
     client.request<ApiGroupList>('GET', apiGroupListPath),
     client
       .request<{ items?: KubeObject[] }>(
@@ -63,6 +68,14 @@ export async function probeCapabilities(
           },
         )
       : Promise.resolve(false),
+    checkRights(client, rightsFor(features)).catch(error => {
+      warnings.push(
+        `cannot check the broker's rights on cluster ${cluster} (${describe(
+          error,
+        )}): none assumed missing`,
+      );
+      return undefined;
+    }),
   ]);
   const groups = new Set((discovery.groups ?? []).map(g => g.name));
   if (kubevirts && !kubevirts.length)
@@ -99,6 +112,7 @@ export async function probeCapabilities(
       gate('VMLiveUpdateFeatures') &&
       (!known || vmRolloutStrategy === 'LiveUpdate'),
     metrics,
+    ...(missingRights ? { missingRights } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
 }
