@@ -1,6 +1,7 @@
 import { Content } from '@backstage/core-components';
 import { kubevirtSignalChannels } from '@kubevirt-backstage/plugin-kubevirt-common';
 import Box from '@material-ui/core/Box';
+import { ClusterStatusPanel } from './clusters/ClusterStatusPanel';
 import { VmBrowser } from './list/VmBrowser';
 import { CreateVmFromSavedTemplateButton } from './spec/CreateVmFromSavedTemplateDialog';
 
@@ -18,5 +19,8 @@ export const VmListPage = () => (
       baseQuery={all}
       channel={kubevirtSignalChannels.clusters}
     />
+    <Box mt={3}>
+      <ClusterStatusPanel />
+    </Box>
   </Content>
 );
