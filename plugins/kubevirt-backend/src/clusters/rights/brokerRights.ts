@@ -24,6 +24,12 @@ export interface BrokerRight {
   operations?: readonly VmOperation[];
   /** Set for a right only an optional part of the broker needs. */
   feature?: RightFeature;
+  /**
+   * Usually granted for some names only (`resourceNames`): held when any rule
+   * grants it, whatever names it lists (a SelfSubjectRulesReview), since an
+   * access review without a name would say no.
+   */
+  narrowedByName?: boolean;
 }
 
 /** Every operation that writes or opens a console: what impersonation applies to. */
@@ -365,12 +371,20 @@ export const brokerRights: readonly BrokerRight[] = [
   },
   // optional parts
   {
+    group: 'authorization.k8s.io',
+    resource: 'selfsubjectrulesreviews',
+    verbs: ['create'],
+    why: 'the broker checks whether it may impersonate (granted to every signed-in identity by system:basic-user)',
+    feature: 'impersonation',
+  },
+  {
     group: '',
     resource: 'users',
     verbs: ['impersonate'],
     why: 'clusters with impersonate: true: act as the signed-in user (narrow with resourceNames)',
     operations: userCalls,
     feature: 'impersonation',
+    narrowedByName: true,
   },
   {
     group: '',
@@ -379,5 +393,6 @@ export const brokerRights: readonly BrokerRight[] = [
     why: "clusters with impersonate: true: the user's catalog groups (narrow with resourceNames)",
     operations: userCalls,
     feature: 'impersonation',
+    narrowedByName: true,
   },
 ];

@@ -3,11 +3,31 @@ import { apiPath } from '../apiPath';
 import { ClusterClient } from '../ClusterClient';
 import { BrokerRight, brokerRights, RightFeature } from './brokerRights';
 
+const authorization = { group: 'authorization.k8s.io', version: 'v1' };
 const reviewPath = apiPath({
-  group: 'authorization.k8s.io',
-  version: 'v1',
+  ...authorization,
   resource: 'selfsubjectaccessreviews',
 });
+const rulesReviewPath = apiPath({
+  ...authorization,
+  resource: 'selfsubjectrulesreviews',
+});
+
+interface ResourceRule {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+}
+
+const grants = (rule: ResourceRule, right: BrokerRight, verb: string) => {
+  const has = (list: string[] | undefined, value: string) =>
+    !!list?.some(v => v === '*' || v === value);
+  return (
+    has(rule.verbs, verb) &&
+    has(rule.apiGroups, right.group) &&
+    has(rule.resources, right.resource)
+  );
+};
 
 /** Reviews in flight at once per cluster: enough to finish fast, few enough not to flood an apiserver. */
 const CONCURRENCY = 8;
@@ -48,8 +68,10 @@ async function mapLimited<T, R>(
  * and no namespace (the broker lists and watches across all namespaces, so
  * only a cluster-wide grant will do), which of the rights it may not use.
  * A SelfSubjectRulesReview is not enough: it answers for one namespace and,
- * on clusters with a webhook authorizer (GKE, EKS), may be incomplete. Fails
- * when the cluster does not answer the reviews.
+ * on clusters with a webhook authorizer (GKE, EKS), may be incomplete; it is
+ * asked only for rights usually granted for some names (impersonation), where
+ * an access review without a name would say no. Fails when the cluster does
+ * not answer the reviews.
  */
 export async function checkRights(
   client: ClusterClient,
@@ -58,21 +80,48 @@ export async function checkRights(
   const checks = rights.flatMap(right =>
     right.verbs.map(verb => ({ right, verb })),
   );
-  const answers = await mapLimited(checks, CONCURRENCY, ({ right, verb }) => {
-    const [resource, subresource] = right.resource.split('/', 2);
-    return client.request<{ status?: AccessReviewStatus }>('POST', reviewPath, {
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectAccessReview',
-      spec: {
-        resourceAttributes: {
-          group: right.group,
-          resource,
-          ...(subresource ? { subresource } : {}),
-          verb,
+  // cluster-scoped rules are the same in every namespace: one rules review answers for all named rights
+  const rules = rights.some(r => r.narrowedByName)
+    ? await client.request<{
+        status?: { resourceRules?: ResourceRule[]; incomplete?: boolean };
+      }>('POST', rulesReviewPath, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectRulesReview',
+        spec: { namespace: 'default' },
+      })
+    : undefined;
+  const answers = await mapLimited(
+    checks,
+    CONCURRENCY,
+    async ({ right, verb }): Promise<{ status?: AccessReviewStatus }> => {
+      if (right.narrowedByName) {
+        const held = (rules?.status?.resourceRules ?? []).some(rule =>
+          grants(rule, right, verb),
+        );
+        // an incomplete answer (another authorizer decides too) cannot tell a missing right
+        return {
+          status: { allowed: held || !!rules?.status?.incomplete },
+        };
+      }
+      const [resource, subresource] = right.resource.split('/', 2);
+      return client.request<{ status?: AccessReviewStatus }>(
+        'POST',
+        reviewPath,
+        {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: {
+            resourceAttributes: {
+              group: right.group,
+              resource,
+              ...(subresource ? { subresource } : {}),
+              verb,
+            },
+          },
         },
-      },
-    });
-  });
+      );
+    },
+  );
   return checks
     .filter((_, i) => !answers[i].status?.allowed)
     .map(({ right, verb }) => ({

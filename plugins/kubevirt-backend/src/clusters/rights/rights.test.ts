@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   adminClient,
   brokerHarness,
+  clusterConfig,
   eventually,
 } from '../../__testUtils__/harness';
 import { brokerRights } from './brokerRights';
@@ -285,6 +286,93 @@ describe('the rights list (brokerRights.ts)', () => {
       expect(east.received().filter(r => r.url.includes('/migrate'))).toEqual(
         [],
       );
+    });
+
+    it('asks for the impersonate right only on a cluster that impersonates, and without it offers no write there', async () => {
+      await adminClient(east).request(
+        'DELETE',
+        '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/backstage-broker-impersonator',
+      );
+      const { server } = await start({}, undefined, {
+        kubevirt: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                clusterConfig('plain', east),
+                { ...clusterConfig('acting', east), impersonate: true },
+              ],
+            },
+          ],
+        },
+      });
+      const clusters = await eventually(
+        () => request(server).get('/api/kubevirt/clusters'),
+        r =>
+          r.body.items?.length === 2 &&
+          r.body.items.every((c: any) => c.capabilities),
+      );
+      const missing = Object.fromEntries(
+        clusters.body.items.map((c: any) => [
+          c.name,
+          c.capabilities.missingRights.map(
+            (r: any) => `${r.verb} ${r.resource} ${r.feature}`,
+          ),
+        ]),
+      );
+      expect(missing).toEqual({
+        plain: [],
+        acting: [
+          'impersonate users impersonation',
+          'impersonate groups impersonation',
+        ],
+      });
+      const onActing = await request(server)
+        .get('/api/kubevirt/vms/acting/payments/payments-db-0')
+        .expect(200);
+      expect(onActing.body.summary.allowedOperations).toEqual(['read']);
+      expect(onActing.body.summary.unavailableOperations.stop).toBe(
+        'the broker may not impersonate users (core) on cluster acting',
+      );
+      const onPlain = await request(server)
+        .get('/api/kubevirt/vms/plain/payments/payments-db-0')
+        .expect(200);
+      expect(onPlain.body.summary.allowedOperations).toContain('stop');
+    });
+
+    it('counts an impersonate right narrowed to some users (resourceNames) as held', async () => {
+      const admin = adminClient(east);
+      const impersonator =
+        '/apis/rbac.authorization.k8s.io/v1/clusterroles/backstage-broker-impersonator';
+      const role = await admin.request('GET', impersonator);
+      await admin.request('PUT', impersonator, {
+        ...role,
+        rules: [
+          {
+            apiGroups: [''],
+            resources: ['users', 'groups'],
+            verbs: ['impersonate'],
+            resourceNames: ['jane@example.com', 'backstage:team-payments'],
+          },
+        ],
+      });
+      const { server } = await start({}, undefined, {
+        kubevirt: {
+          clusterLocatorMethods: [
+            {
+              type: 'config',
+              clusters: [
+                { ...clusterConfig('acting', east), impersonate: true },
+              ],
+            },
+          ],
+        },
+      });
+      const clusters = await eventually(
+        () => request(server).get('/api/kubevirt/clusters'),
+        r => !!r.body.items?.[0]?.capabilities,
+      );
+      expect(clusters.body.items[0].capabilities.missingRights).toEqual([]);
     });
   });
 });
