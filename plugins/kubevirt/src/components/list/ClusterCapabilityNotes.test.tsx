@@ -33,6 +33,22 @@ const clusters: ClusterStatus[] = [
       hotplugVolumes: false,
       cpuMemoryHotplug: false,
       cdi: false,
+      missingRights: [
+        {
+          group: 'subresources.kubevirt.io',
+          resource: 'virtualmachines/migrate',
+          verb: 'update',
+          why: 'live migration, node evacuation',
+          operations: ['migrate'],
+        },
+        // needed by no VM operation: the status card lists it, the note does not
+        {
+          group: '',
+          resource: 'nodes',
+          verb: 'get',
+          why: 'evacuate a node',
+        },
+      ],
     },
   },
   // not probed yet: nothing to say
@@ -60,6 +76,7 @@ describe('ClusterCapabilityNotes', () => {
       'disk hot-plug (no HotplugVolumes feature gate)',
       'CPU/memory hot-plug (vmRolloutStrategy Stage)',
       'DataVolumes and golden images (no CDI)',
+      'migrate (the broker may not update virtualmachines/migrate)',
     ]);
   });
 

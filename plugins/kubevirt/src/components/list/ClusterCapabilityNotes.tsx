@@ -25,7 +25,18 @@ export function missingCapabilities(c: ClusterCapabilities): string[] {
     [c.instancetypes, 'instancetypes and preferences'],
     [c.metrics, 'metrics (no Prometheus configured or reachable)'],
   ];
-  return missing.filter(([has]) => !has).map(([, what]) => what);
+  return [
+    ...missing.filter(([has]) => !has).map(([, what]) => what),
+    // a right the broker lacks there stops operations just as a missing gate does
+    ...(c.missingRights ?? [])
+      .filter(r => r.operations?.length)
+      .map(
+        r =>
+          `${r.operations!.join(', ')} (the broker may not ${r.verb} ${
+            r.resource
+          })`,
+      ),
+  ];
 }
 
 /**
