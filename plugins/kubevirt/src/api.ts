@@ -18,6 +18,7 @@ export type KubevirtApi = Pick<
   | 'removeVolume'
   | 'cancelMigration'
   | 'getVmMetrics'
+  | 'getVmDiagnostics'
   | 'consoleConnection'
   | 'bulk'
   | 'resizeDisk'

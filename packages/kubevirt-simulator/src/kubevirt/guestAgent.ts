@@ -56,14 +56,23 @@ function seeded(vmi: KubeObject) {
   return (i: number) => hash[i % hash.length] / 255;
 }
 
+// what each demo image's installer chose, and the user its cloud-init creates
+const rootFileSystem: Record<string, string> = {
+  ubuntu: 'ext4',
+  fedora: 'btrfs',
+};
+const defaultUser: Record<string, string> = {
+  ubuntu: 'ubuntu',
+  fedora: 'fedora',
+};
+
 // the simulator's demo images are 30 GiB cloud disks
 const ROOT_DISK_BYTES = 30 * 1024 ** 3;
 
 function fileSystems(vmi: KubeObject) {
   const r = seeded(vmi);
   const osId: string = vmi.status?.guestOSInfo?.id ?? 'fedora';
-  const rootType =
-    osId === 'ubuntu' ? 'ext4' : osId === 'fedora' ? 'btrfs' : 'xfs';
+  const rootType = rootFileSystem[osId] ?? 'xfs';
   const total = ROOT_DISK_BYTES;
   const boot = 1024 ** 3;
   const items = [
@@ -91,8 +100,7 @@ function users(vmi: KubeObject) {
   const osId: string = vmi.status?.guestOSInfo?.id ?? 'fedora';
   const since = runningSince(vmi) ?? Date.now();
   // cloud images log their default user in through cloud-init's first SSH session
-  const user =
-    osId === 'ubuntu' ? 'ubuntu' : osId === 'centos' ? 'cloud-user' : 'fedora';
+  const user = defaultUser[osId] ?? 'cloud-user';
   return [{ userName: user, loginTime: Math.floor(since / 1000) + 42.5 }];
 }
 

@@ -7,6 +7,7 @@ import {
   VmSummary,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { KubevirtApi } from '../api';
+import { diagnosticsFixture } from './diagnosticsFixture';
 import { metricsFixture } from './metricsFixture';
 
 /** Every operation: what a vm-admin sees. */
@@ -510,6 +511,9 @@ export function fakeKubevirtApi(initial: VmDetail) {
     }),
     getVmMetrics: jest.fn(async (ref: VmRef) =>
       metricsFixture(ref, { empty: current.summary.status !== 'Running' }),
+    ),
+    getVmDiagnostics: jest.fn(async (_ref: VmRef) =>
+      diagnosticsFixture(current.summary.status === 'Running'),
     ),
     consoleConnection: jest.fn(
       async (ref: VmRef, kind: string, token: string) => ({

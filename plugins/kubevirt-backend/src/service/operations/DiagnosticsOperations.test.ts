@@ -109,10 +109,11 @@ describe('GET /vms/:cluster/:namespace/:name/diagnostics against the simulator',
     'is allowed to %s (kubevirt.vm.read)',
     async role => {
       const { server } = await start({ east }, rolePermissions().factory);
-      await request(server)
+      const res = await request(server)
         .get(`${VMS}/payments-db-0/diagnostics`)
-        .set('Authorization', asRole(role))
-        .expect(200);
+        .set('Authorization', asRole(role));
+      expect(res.status).toBe(200);
+      expect(res.body.agent).toBe('connected');
     },
   );
 

@@ -53,7 +53,7 @@ describe('VmDetails', () => {
     ).toBeInTheDocument();
   });
 
-  it('has tabs for disks, NICs, snapshots, events, YAML, console and metrics', async () => {
+  it('has tabs for disks, NICs, snapshots, events, YAML, console, metrics and guest diagnostics', async () => {
     renderVm();
     expect(await openTab('Disks')).toHaveTextContent(
       'quay.io/containerdisks/fedora:41',
@@ -75,6 +75,8 @@ describe('VmDetails', () => {
     );
     const metrics = await openTab('Metrics');
     await waitFor(() => expect(metrics).toHaveTextContent('CPU'));
+    const diagnostics = await openTab('Diagnostics');
+    await waitFor(() => expect(diagnostics).toHaveTextContent('db-0.payments'));
   });
 
   it('hot-plugs a disk and removes it again, each with progress until the cluster shows it', async () => {

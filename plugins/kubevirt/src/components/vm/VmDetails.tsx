@@ -17,6 +17,7 @@ import { MetricsTab } from '../metrics/MetricsTab';
 import { isNotFound } from '../errors';
 import { useVmListLink } from '../links';
 import { VmStatus } from '../VmStatus';
+import { DiagnosticsTab } from './DiagnosticsTab';
 import { DisksTab } from './DisksTab';
 import { EventsTab } from './EventsTab';
 import { NetworkTab } from './NetworkTab';
@@ -34,6 +35,7 @@ const vmTabs = [
   'YAML',
   'Console',
   'Metrics',
+  'Diagnostics',
 ] as const;
 type VmTab = (typeof vmTabs)[number];
 
@@ -136,6 +138,7 @@ export const VmDetails = ({
         {tab === 'YAML' && <YamlTab detail={detail} onSaved={reload} />}
         {tab === 'Console' && <ConsoleTab detail={detail} />}
         {tab === 'Metrics' && <MetricsTab detail={detail} />}
+        {tab === 'Diagnostics' && <DiagnosticsTab detail={detail} />}
       </Box>
     </>
   );
