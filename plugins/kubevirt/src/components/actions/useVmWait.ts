@@ -26,7 +26,7 @@ export function useVmWait(
 ): WaitState | undefined {
   const api = useApi(kubevirtApiRef);
   const generation = useSignalRefresh(
-    wait ? kubevirtSignalChannels.vm(wait.ref) : 'kubevirt:idle',
+    wait ? kubevirtSignalChannels.vm(wait.ref) : undefined,
     50,
   );
   const [tick, setTick] = useState(0);

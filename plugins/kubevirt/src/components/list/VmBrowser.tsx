@@ -115,7 +115,7 @@ export const VmBrowser = ({
   const [pageSize, setPageSize] = useState(pageSizes[0]);
   const [bump, setBump] = useState(0);
   const refresh = useCallback(() => setBump(b => b + 1), []);
-  const channelGeneration = useSignalRefresh(channel ?? 'kubevirt:idle');
+  const channelGeneration = useSignalRefresh(channel);
   const [rowGeneration, setRowGeneration] = useState(0);
   const onRowSignal = useCallback(() => setRowGeneration(g => g + 1), []);
 
