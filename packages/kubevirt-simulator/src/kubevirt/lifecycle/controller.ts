@@ -11,7 +11,7 @@ export class LifecycleController {
   /** Per object, the one stage run waiting for its time, and when that is. */
   private readonly pending = new Map<
     string,
-    { timer: NodeJS.Timeout; due: number }
+    { timer: NodeJS.Timeout; due: number; run: () => void }
   >();
   private readonly ctx: StageContext;
   private unsubscribe?: () => void;
@@ -46,8 +46,23 @@ export class LifecycleController {
     }
   }
 
+  /**
+   * A shorter delay also applies to the runs already waiting, scaled to
+   * what is left of their wait: a test that slows the stages to look at an
+   * intermediate state and then sets 0 sees the rest happen at once.
+   */
   setStageDelay(ms: number) {
+    const before = this.stageDelayMs;
     this.stageDelayMs = ms;
+    if (ms >= before) return;
+    const now = Date.now();
+    for (const waiting of this.pending.values()) {
+      const left = Math.max(0, waiting.due - now);
+      const wait = before > 0 ? Math.round((left * ms) / before) : 0;
+      clearTimeout(waiting.timer);
+      waiting.timer = setTimeout(waiting.run, wait);
+      waiting.due = now + wait;
+    }
   }
 
   /** Looks at every object once, e.g. after a seed or a restore. */
@@ -135,6 +150,7 @@ export class LifecycleController {
     this.pending.set(key, {
       timer: setTimeout(run, Math.max(0, delay)),
       due: Date.now() + delay,
+      run,
     });
   }
 }

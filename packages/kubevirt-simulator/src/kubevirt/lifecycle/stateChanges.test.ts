@@ -180,7 +180,8 @@ spec:
         'bastion',
         '{.metadata.uid}',
       );
-      sim.setStageDelay(1000);
+      // slow enough that two kubectl runs fit before the old VMI is gone, even on a busy machine
+      sim.setStageDelay(8000);
       expect(
         (await sub('platform', 'virtualmachines', 'bastion', 'restart')).code,
       ).toBe(0);
@@ -244,7 +245,7 @@ spec:
         await jsonpath('vmi', 'payments', 'manual-vm', '{.status.phase}'),
       ).toBe('Running');
 
-      sim.setStageDelay(1000);
+      sim.setStageDelay(8000);
       expect(
         (await sub('payments', 'virtualmachines', 'manual-vm', 'restart')).code,
       ).toBe(0);
@@ -302,7 +303,7 @@ spec:
         ),
       ).toBe('Stopped|');
 
-      sim.setStageDelay(1000);
+      sim.setStageDelay(3000);
       expect(
         (await sub('payments', 'virtualmachines', 'rerun-vm', 'start')).code,
       ).toBe(0);
@@ -394,7 +395,7 @@ spec:
     });
 
     it('a migration deleted after the hand-off is aborted: the VMI says so, the VM stays on its node and Running', async () => {
-      sim.setStageDelay(1000);
+      sim.setStageDelay(3000);
       const node = await jsonpath(
         'vmi',
         'orders',
@@ -476,7 +477,7 @@ spec:
     });
 
     it('a restart during a migration fails the migration and brings up a new VMI', async () => {
-      sim.setStageDelay(1000);
+      sim.setStageDelay(3000);
       const before = await jsonpath(
         'vmi',
         'payments',
