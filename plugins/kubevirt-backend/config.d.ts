@@ -69,6 +69,14 @@ export interface Config {
     /** Seconds between reads of the catalog locator's clusters (they come and go). Default 60. */
     clusterLocatorRefreshSeconds?: number;
     /**
+     * Seconds a principal's VM permission decisions are reused instead of asking the permission
+     * backend on every request (lists, VM pages, writes). Keyed by the principal and, for users,
+     * their ownership refs, so a user whose groups change is decided again with their next token;
+     * conditions (owned by, cluster, namespace) are still evaluated against each VM per request.
+     * Default 10; 0 asks on every request.
+     */
+    permissionCacheSeconds?: number;
+    /**
      * Where the pod's service account token and CA are mounted, for serviceAccount clusters
      * without a token. Default /var/run/secrets/kubernetes.io/serviceaccount.
      */

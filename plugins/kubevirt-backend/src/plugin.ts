@@ -21,6 +21,7 @@ import { registerResourceTypes } from './permissions/registerResourceTypes';
 import { createRouter } from './router';
 import { OwnershipIndex } from './service/OwnershipIndex';
 import { AuditRequests } from './service/AuditRequests';
+import { PermissionDecisionCache } from './service/access/PermissionDecisionCache';
 import { createVmServices } from './service/createVmServices';
 import { ActiveViewers } from './signals/ActiveViewers';
 import { publishVmChanges } from './signals/publishVmChanges';
@@ -126,6 +127,14 @@ export const kubevirtPlugin = createBackendPlugin({
             userInfo,
           }),
           unusableClusters: () => registry.unusableStatuses(),
+          // a principal's VM decisions are asked once per permissionCacheSeconds, not per request
+          decisionCache: new PermissionDecisionCache({
+            permissions,
+            userInfo,
+            ttlMs:
+              (config.getOptionalNumber('kubevirt.permissionCacheSeconds') ??
+                10) * 1000,
+          }),
         });
         const { access, runner } = services;
         // what each cluster can do (src/clusters/capabilities): operations it cannot perform are not offered

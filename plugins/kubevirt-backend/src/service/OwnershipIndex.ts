@@ -32,6 +32,28 @@ export class OwnershipIndex {
     return kubernetesId ? this.owners.get(kubernetesId) ?? [] : [];
   }
 
+  /**
+   * Once per request before `ownersNow`: the first load is waited for, later
+   * refreshes run in the background while the last index answers.
+   */
+  async ready(): Promise<void> {
+    await this.fresh();
+  }
+
+  /**
+   * `ownersOf` without a promise, for a request that judges many VMs: the
+   * index as it is now (after `ready`); an unknown kubernetes-id schedules
+   * the same early refresh, and is answered from the index at hand meanwhile,
+   * as `ownersOf` answers once there is an index.
+   */
+  ownersNow(kubernetesId: string | undefined): string[] {
+    if (!kubernetesId) return [];
+    const owners = this.owners.get(kubernetesId);
+    if (owners) return owners;
+    void this.fresh(this.missRefreshMs);
+    return [];
+  }
+
   /** The kubernetes-id an entity's VMs carry: its annotation, as the Kubernetes plugin reads it. */
   async kubernetesIdOf(entityRef: string): Promise<string | undefined> {
     let ref: string;

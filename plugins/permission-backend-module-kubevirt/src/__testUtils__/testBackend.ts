@@ -119,23 +119,30 @@ export const actorKeepingAuthFactory = createServiceFactory({
   },
 });
 
-/** userInfo as the catalog sign-in resolver fills it: the user and the groups it is a member of. */
+/**
+ * userInfo as the catalog sign-in resolver fills it: the user and the groups
+ * it is a member of, read from `entities` at each call, so a test that changes
+ * a User's memberOf gives that user new ownership refs (as a new token would).
+ */
 export function userInfoFromEntities(entities: Entity[]) {
-  const memberships = new Map<string, string[]>();
-  for (const entity of entities) {
-    if (entity.kind !== 'User') continue;
-    const memberOf = (
-      (entity.spec?.memberOf as string[] | undefined) ?? []
-    ).map(g =>
-      stringifyEntityRef(
-        parseEntityRef(g, {
-          defaultKind: 'group',
-          defaultNamespace: entity.metadata.namespace ?? 'default',
-        }),
-      ),
-    );
-    memberships.set(stringifyEntityRef(entity), memberOf);
-  }
+  const membershipsNow = () => {
+    const memberships = new Map<string, string[]>();
+    for (const entity of entities) {
+      if (entity.kind !== 'User') continue;
+      const memberOf = (
+        (entity.spec?.memberOf as string[] | undefined) ?? []
+      ).map(g =>
+        stringifyEntityRef(
+          parseEntityRef(g, {
+            defaultKind: 'group',
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
+        ),
+      );
+      memberships.set(stringifyEntityRef(entity), memberOf);
+    }
+    return memberships;
+  };
   return createServiceFactory({
     service: coreServices.userInfo,
     deps: {},
@@ -143,6 +150,7 @@ export function userInfoFromEntities(entities: Entity[]) {
       async getUserInfo(credentials: BackstageCredentials) {
         const { userEntityRef } =
           credentials.principal as BackstageUserPrincipal;
+        const memberships = membershipsNow();
         return {
           userEntityRef,
           ownershipEntityRefs: [

@@ -13,7 +13,6 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   ClusterStatus,
-  kubevirtVmPermissions,
   UnavailableOperations,
   vmCreatePermission,
   VmOperation,
@@ -22,7 +21,6 @@ import {
 import {
   KubevirtVmResource,
   namespaceResourceRef,
-  vmResourceRef,
 } from '@kubevirt-backstage/plugin-kubevirt-node';
 import { ClusterCache } from '../../cache/ClusterCache';
 import { ClusterCapabilityRegistry } from '../../clusters/capabilities/ClusterCapabilityRegistry';
@@ -30,6 +28,11 @@ import { KubeObject } from '../../cache/ResourceCache';
 import { assertName, assertVmRef, isValidVmRef } from '../names';
 import { OwnershipIndex } from '../OwnershipIndex';
 import { VmRef } from '../VmRef';
+import {
+  DecisionSet,
+  PermissionDecisionCache,
+} from './PermissionDecisionCache';
+import { VmRowAccess } from './VmRowAccess';
 
 /**
  * Every access decision of the broker: one VM operation on one VM, creating
@@ -48,6 +51,11 @@ export class VmAccess {
     private readonly clusters: Map<string, ClusterCache>,
     private readonly ownership: OwnershipIndex,
     private readonly permissions: PermissionsService,
+    /** Each principal's VM decisions for a short time (PermissionDecisionCache); default: asked per request. */
+    private readonly decisionCache = new PermissionDecisionCache({
+      permissions,
+      ttlMs: 0,
+    }),
   ) {}
 
   /** The registry's ruleset exists once the resource type is registered, which needs this module. */
@@ -136,16 +144,26 @@ export class VmAccess {
   async decisions(
     credentials: BackstageCredentials,
   ): Promise<Map<string, PolicyDecision>> {
-    const results = await this.permissions.authorizeConditional(
-      kubevirtVmPermissions.map(permission => ({ permission })),
-      { credentials },
-    );
-    return new Map(
-      kubevirtVmPermissions.map((p, i) => [
-        p.name,
-        results[i] as PolicyDecision,
-      ]),
-    );
+    return (await this.decisionCache.decisions(credentials)).byPermission;
+  }
+
+  /** The caller's decisions with their content key (see PermissionDecisionCache). */
+  decisionSet(credentials: BackstageCredentials): Promise<DecisionSet> {
+    return this.decisionCache.decisions(credentials);
+  }
+
+  /** One request's judge of many VMs: read and operations per VM, decided locally and synchronously. */
+  async rowAccess(credentials: BackstageCredentials): Promise<VmRowAccess> {
+    const [decisions] = await Promise.all([
+      this.decisionCache.decisions(credentials),
+      this.ownership.ready(),
+    ]);
+    return new VmRowAccess({
+      decisions,
+      matches: (decision, resource) => this.matches(decision, resource),
+      ownersOf: id => this.ownership.ownersNow(id),
+      unavailableOf: cluster => this.capabilities?.unavailable(cluster) ?? {},
+    });
   }
 
   /** Whether a (conditional) decision allows it on this VM. */
@@ -179,11 +197,10 @@ export class VmAccess {
   ): Promise<
     ((cluster: string, vm: KubeObject) => Promise<boolean>) | undefined
   > {
-    const [decision] = (await this.permissions.authorizeConditional(
-      [{ permission: vmOperationPermissions[operation] }],
-      { credentials },
-    )) as PolicyDecision[];
-    if (decision.result === AuthorizeResult.DENY) return undefined;
+    const decision = (await this.decisions(credentials)).get(
+      vmOperationPermissions[operation].name,
+    );
+    if (!decision || decision.result === AuthorizeResult.DENY) return undefined;
     if (decision.result === AuthorizeResult.ALLOW) return async () => true;
     return async (cluster, vm) =>
       this.matches(decision, await this.toResource(cluster, vm));
@@ -198,16 +215,17 @@ export class VmAccess {
     // names first: a name that is not one never reaches a permission check or a cluster
     assertVmRef(ref);
     this.mustCluster(ref);
-    const [decision] = await this.permissions.authorize(
-      [
-        {
-          permission: vmOperationPermissions[operation],
-          resourceRef: vmResourceRef(ref),
-        },
-      ],
-      { credentials },
+    // the caller's cached decision, its conditions applied here to the VM as the permission backend
+    // would have them applied (it calls back this plugin's apply-conditions, which reads `resource`)
+    const decision = (await this.decisions(credentials)).get(
+      vmOperationPermissions[operation].name,
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
+    let allowed = decision?.result === AuthorizeResult.ALLOW;
+    if (decision?.result === AuthorizeResult.CONDITIONAL) {
+      const resource = await this.resource(ref);
+      allowed = !!resource && this.matches(decision, resource);
+    }
+    if (!allowed) {
       throw new NotAllowedError(
         `You may not ${operation} virtual machine ${ref.namespace}/${ref.name} on cluster ${ref.cluster}`,
       );

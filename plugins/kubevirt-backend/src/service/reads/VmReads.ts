@@ -3,15 +3,14 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ClusterStatus,
   VmDetail,
   VmListQuery,
   VmListResponse,
-  vmOperationPermissions,
   VmSummary,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
+import { KubevirtVmResource } from '@kubevirt-backstage/plugin-kubevirt-node';
 import { ClusterCache } from '../../cache/ClusterCache';
 import { KubeObject } from '../../cache/ResourceCache';
 import { apiGroups, apiPath } from '../../clusters/apiPath';
@@ -36,6 +35,9 @@ const byTime =
   (a: T, b: T) =>
     String(at(b) ?? '~').localeCompare(String(at(a) ?? '~'));
 
+// String.prototype.localeCompare with the same (default) locale, without a collator per call
+const collator = new Intl.Collator();
+
 function entityName(ref: string) {
   return ref.split('/').pop()!;
 }
@@ -59,17 +61,21 @@ export class VmReads {
 
   /** Each cluster's state, counting only the VMs the caller may read (none for a caller who may read none). */
   async clusterStatuses(credentials: BackstageCredentials) {
-    const readable = await this.access.permitted('read', credentials);
+    const access = await this.access.rowAccess(credentials);
     const statuses = [];
     for (const cache of this.clusters.values()) {
       const { vmCount, ...status } = this.access.statusOf(cache);
-      if (!readable || vmCount === undefined) {
+      if (access.readsNothing || vmCount === undefined) {
         statuses.push(status);
+        continue;
+      }
+      if (access.readsAll) {
+        statuses.push({ ...status, vmCount });
         continue;
       }
       let count = 0;
       for (const vm of cache.vms.all())
-        if (await readable(cache.name, vm)) count++;
+        if (access.canRead(access.resourceOf(cache.name, vm))) count++;
       statuses.push({ ...status, vmCount: count });
     }
     return [...statuses, ...this.unusable()];
@@ -79,13 +85,12 @@ export class VmReads {
     query: VmListQuery,
     credentials: BackstageCredentials,
   ): Promise<VmListResponse> {
-    const decisions = await this.access.decisions(credentials);
-    const read = decisions.get(vmOperationPermissions.read.name)!;
+    const access = await this.access.rowAccess(credentials);
     const clusterStatuses = [
       ...[...this.clusters.values()].map(c => this.access.statusOf(c)),
       ...this.unusable(),
     ].filter(c => !query.cluster || c.name === query.cluster);
-    if (read.result === AuthorizeResult.DENY) {
+    if (access.readsNothing) {
       // no VM rights at all: nothing to show, and nothing about how much is hidden
       return {
         items: [],
@@ -106,7 +111,11 @@ export class VmReads {
     const selector = query.labelSelector
       ? parseSelector(query.labelSelector)
       : undefined;
-    const rows: VmSummary[] = [];
+    // operations are worked out only for the page returned, after filtering and sorting
+    const rows: {
+      summary: Omit<VmSummary, 'allowedOperations'>;
+      resource: KubevirtVmResource;
+    }[] = [];
     for (const cache of this.clusters.values()) {
       if (query.cluster && cache.name !== query.cluster) continue;
       // the narrowest index that answers the query, so a 50-VM question costs 50 VMs at any cache size
@@ -128,6 +137,8 @@ export class VmReads {
         if (query.namespace && vm.metadata.namespace !== query.namespace)
           continue;
         if (selector && !selector.matches(vm.metadata.labels ?? {})) continue;
+        const resource = access.resourceOf(cache.name, vm);
+        if (!access.canRead(resource)) continue;
         const summary = summarize(
           cache.name,
           vm,
@@ -145,26 +156,26 @@ export class VmReads {
           ].some(f => f.toLowerCase().includes(text))
         )
           continue;
-        const resource = await this.access.toResource(cache.name, vm);
-        if (!this.access.allows(read, resource)) continue;
-        rows.push({
-          ...summary,
-          ...this.access.operationsOn(decisions, resource),
-        });
+        rows.push({ summary, resource });
       }
     }
     const key = query.sort ?? 'name';
     const dir = query.order === 'desc' ? -1 : 1;
     rows.sort(
-      (a, b) =>
+      ({ summary: a }, { summary: b }) =>
         dir *
-        (String(a[key] ?? '').localeCompare(String(b[key] ?? '')) ||
-          a.name.localeCompare(b.name)),
+        (collator.compare(String(a[key] ?? ''), String(b[key] ?? '')) ||
+          collator.compare(a.name, b.name)),
     );
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 500;
     return {
-      items: rows.slice(offset, offset + limit),
+      items: rows
+        .slice(offset, offset + limit)
+        .map(({ summary, resource }) => ({
+          ...summary,
+          ...access.operationsOn(resource),
+        })),
       totalItems: rows.length,
       // per-cluster counts only of what the caller may see
       clusters: clusterStatuses.map(s => ({
@@ -172,7 +183,7 @@ export class VmReads {
         vmCount:
           s.vmCount === undefined
             ? undefined
-            : rows.filter(r => r.cluster === s.name).length,
+            : rows.filter(r => r.resource.cluster === s.name).length,
       })),
     };
   }
