@@ -130,6 +130,9 @@ export const errors = {
       'RequestEntityTooLarge',
       'Request entity too large: limit is 3145728',
     ),
+  /** apimachinery's NewTooManyRequests: the wait also goes out as `Retry-After` (responsewriters.ErrorNegotiated). */
+  tooManyRequests: (message: string, retryAfterSeconds: number) =>
+    new StatusError(429, 'TooManyRequests', message, { retryAfterSeconds }),
   internal: (message: string) =>
     new StatusError(
       500,

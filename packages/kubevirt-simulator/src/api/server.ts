@@ -98,8 +98,23 @@ function sendError(res: http.ServerResponse, error: unknown) {
     error instanceof StatusError
       ? error
       : errors.internal(String((error as Error)?.message ?? error));
-  if (!res.headersSent) send(res, e.code, e.toStatus());
-  else res.end();
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  // as responsewriters.ErrorNegotiated: a Status asking for a wait says so in the header too
+  const retryAfter = Number(e.details?.retryAfterSeconds ?? 0);
+  if (retryAfter > 0) res.setHeader('Retry-After', String(retryAfter));
+  send(res, e.code, e.toStatus());
+}
+
+/** A plain-text answer of the apiserver's own handlers (http.Error), not a Status. */
+function sendText(res: http.ServerResponse, code: number, text: string) {
+  res.writeHead(code, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(`${text}\n`);
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -195,6 +210,15 @@ export function createHandler(deps: ServerDeps) {
         });
         return;
       }
+      const virtApiAbsent = parts[0] === 'apis' && faults.subresourcesAnswer();
+      if (
+        virtApiAbsent &&
+        parts[1] === SUBRESOURCE_GROUP &&
+        (parts.length <= 3 || parts.length === 8)
+      ) {
+        sendText(res, virtApiAbsent.code, virtApiAbsent.text);
+        return;
+      }
       if (
         method === 'GET' &&
         (await discovery(
@@ -203,6 +227,8 @@ export function createHandler(deps: ServerDeps) {
           url,
           req.headers.accept,
           deps.hiddenGroups,
+          // an APIService that is registered is listed, whether or not its server answers
+          faults.get().subresourcesDown !== 'missing',
         ))
       )
         return;
@@ -348,6 +374,7 @@ async function discovery(
   url: URL,
   accept?: string,
   hidden?: Set<string>,
+  subresourcesServed = true,
 ): Promise<boolean> {
   const path = parts.join('/');
   if (path === 'api') {
@@ -382,7 +409,10 @@ async function discovery(
     send(res, 200, {
       kind: 'APIGroupList',
       apiVersion: 'v1',
-      groups: [...groups.map(([g, v]) => groupEntry(g, v)), subresourceGroup],
+      groups: [
+        ...groups.map(([g, v]) => groupEntry(g, v)),
+        ...(subresourcesServed ? [subresourceGroup] : []),
+      ],
     });
     return true;
   }
@@ -566,13 +596,18 @@ async function serveResource(
       q.get('fieldSelector') ?? undefined,
       type.kind,
     );
+    const limit = Number(q.get('limit') ?? 0) || undefined;
     if (watch) {
       check('watch');
+      faults.checkStorageReady({ watch: true, delegable: false });
       watchStream(req, res, r, q, labels, fields, deps);
       return;
     }
     check('list');
-    const limit = Number(q.get('limit') ?? 0) || undefined;
+    faults.checkStorageReady({
+      watch: false,
+      delegable: !!limit && !q.get('labelSelector') && !q.get('fieldSelector'),
+    });
     const list = store.list(type, {
       namespace,
       labels,

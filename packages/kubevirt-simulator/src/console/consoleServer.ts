@@ -271,6 +271,18 @@ export class ConsoleServer {
           'the server could not find the requested resource',
           {},
         );
+      const absent = this.faults.subresourcesAnswer();
+      if (absent) {
+        const text = `${absent.text}\n`;
+        socket.end(
+          `HTTP/1.1 ${absent.code} ${
+            http.STATUS_CODES[absent.code]
+          }\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(
+            text,
+          )}\r\nConnection: close\r\n\r\n${text}`,
+        );
+        return;
+      }
       const [, , namespace, name, kind] = m.map(decodeURIComponent);
       const vmi = this.check(
         user,
