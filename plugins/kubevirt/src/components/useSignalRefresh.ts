@@ -3,9 +3,9 @@ import { useLiveSignalClient } from './signals/useLiveSignalClient';
 
 /**
  * A counter that goes up (at most every `debounceMs`) when the broker signals
- * a change on `channel`, and when the channel becomes live on the signals
- * socket (first connect, reconnect): a signal sent before then is lost, so the
- * view reads again. Fetches depend on it instead of calling retry(), which
+ * a change on `channel`, when the channel becomes live on the signals socket
+ * (first connect, reconnect: a signal sent before then is lost), and every
+ * few minutes (LiveSignalClient's resync), so the view reads again. Fetches depend on it instead of calling retry(), which
  * react-use ignores while a fetch is in flight: the last answer always
  * reflects the last signal, and a burst of signals costs one fetch. No
  * channel, no subscription.
@@ -33,8 +33,8 @@ export function useSignalRefresh(
 }
 
 /**
- * Calls `onSignal` when something arrives on `channel`, or when the channel
- * becomes live on the socket: one per visible row of a list.
+ * Calls `onSignal` when something arrives on `channel`, or when the view
+ * should read again (see useSignalRefresh): one per visible row of a list.
  */
 export const SignalWatch = ({
   channel,

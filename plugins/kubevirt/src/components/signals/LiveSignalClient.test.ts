@@ -56,10 +56,10 @@ describe('LiveSignalClient', () => {
     server.publish('kubevirt:vm:east/payments/db-0', { status: 'Stopping' });
     await until(() => vm.events.length > 0);
     expect(server.sockets).toHaveLength(2);
-    expect(vm.events).toEqual([{ type: 'subscribed' }]);
+    expect(vm.events).toEqual([{ type: 'resync' }]);
     server.publish('kubevirt:vm:east/payments/db-0', { status: 'Stopped' });
     expect(vm.events).toEqual([
-      { type: 'subscribed' },
+      { type: 'resync' },
       { type: 'signal', message: { status: 'Stopped' } },
     ]);
   });
@@ -80,8 +80,8 @@ describe('LiveSignalClient', () => {
         'kubevirt:entity:payments-api',
       ]),
     );
-    expect(a.events[1]).toEqual({ type: 'subscribed' });
-    expect(b.events[1]).toEqual({ type: 'subscribed' });
+    expect(a.events[1]).toEqual({ type: 'resync' });
+    expect(b.events[1]).toEqual({ type: 'resync' });
   });
 
   it('keeps a good socket: no reconnect after the first refused handshake (the plugin-signals client cycles every 5 s)', async () => {
@@ -93,7 +93,7 @@ describe('LiveSignalClient', () => {
     await sleep(400);
     expect(server.sockets).toHaveLength(2);
     expect(server.openSockets).toHaveLength(1);
-    expect(vm.events).toEqual([{ type: 'subscribed' }]);
+    expect(vm.events).toEqual([{ type: 'resync' }]);
   });
 
   it('subscribes a new channel on the open socket at once and tells its subscriber; a second subscriber of a live channel sends nothing', async () => {
@@ -106,7 +106,7 @@ describe('LiveSignalClient', () => {
       server.sockets[0].channels.has('kubevirt:vm:east/payments/db-0'),
     ).toBe(true);
     await until(() => row.events.length === 1);
-    expect(row.events).toEqual([{ type: 'subscribed' }]);
+    expect(row.events).toEqual([{ type: 'resync' }]);
     const again = heard('kubevirt:vm:east/payments/db-0');
     await sleep(20);
     expect(again.events).toEqual([]);
@@ -141,6 +141,27 @@ describe('LiveSignalClient', () => {
     await sleep(150);
     expect(server.sockets).toHaveLength(1);
     expect(server.sockets[0].closedWith).toBe(1000);
+  });
+
+  it('tells every subscriber to read again every resyncEveryMs while open', async () => {
+    const server = new FakeSignalsServer();
+    const client = new LiveSignalClient({
+      baseUrl: async () => 'http://backstage.example/api/signals',
+      token: async () => 'the-token',
+      resyncEveryMs: 40,
+      createSocket: (url, protocols) =>
+        new server.WebSocket(url, protocols) as unknown as WebSocket,
+    });
+    close = () => client.close();
+    const events: LiveSignalEvent[] = [];
+    client.subscribe('kubevirt:clusters', e => events.push(e));
+    await until(() => events.length >= 3);
+    expect(events.every(e => e.type === 'resync')).toBe(true);
+    expect(server.sockets).toHaveLength(1);
+    client.close();
+    const after = events.length;
+    await sleep(120);
+    expect(events).toHaveLength(after);
   });
 
   it('backs off while the backend refuses, and connects once it answers', async () => {

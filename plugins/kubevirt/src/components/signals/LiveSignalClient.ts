@@ -1,11 +1,11 @@
 /**
- * What a subscriber hears: a signal on its channel, or that its channel has
- * just become live on a (new) socket, so anything that changed before may
- * have gone unheard and the subscriber reads again.
+ * What a subscriber hears: a signal on its channel, or `resync`: read again,
+ * because the channel has just become live on a (new) socket and what
+ * changed before went unheard, or because it has been `resyncEveryMs`.
  */
 export type LiveSignalEvent =
   | { type: 'signal'; message: unknown }
-  | { type: 'subscribed' };
+  | { type: 'resync' };
 
 export type LiveSignalListener = (event: LiveSignalEvent) => void;
 
@@ -21,6 +21,13 @@ export interface LiveSignalClientOptions {
   connectTimeoutMs?: number;
   /** The socket stays this long without subscribers, so moving between pages does not reconnect. */
   idleCloseMs?: number;
+  /**
+   * Every subscriber reads again this often while its socket is open (default 10 min). The
+   * broker sends VM signals only to users who made a request with a token still valid (their
+   * read decision is kept per user), so a page with nothing to re-read for an hour would
+   * otherwise stop hearing about changes.
+   */
+  resyncEveryMs?: number;
   createSocket?: (url: string, protocols?: string[]) => WebSocket;
   random?: () => number;
 }
@@ -33,7 +40,7 @@ const STABLE_MS = 10_000;
  * show a state older than the broker's: signals are not stored, so a signal
  * sent while a socket connects, reconnects or has not yet taken a subscribe
  * is lost. Every subscriber is therefore told when its channel becomes live
- * (`subscribed`) and reads again then. The socket retries with backoff after
+ * (`resync`) and reads again then. The socket retries with backoff after
  * a refused handshake (signals-backend answers the first websocket a fresh
  * backend receives with 404) or a lost connection, for as long as anyone
  * subscribes, and closes when nobody has for `idleCloseMs`.
@@ -52,6 +59,7 @@ export class LiveSignalClient {
   private openedAt = 0;
   private retryTimer?: ReturnType<typeof setTimeout>;
   private idleTimer?: ReturnType<typeof setTimeout>;
+  private resyncTimer?: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: LiveSignalClientOptions) {}
 
@@ -71,7 +79,7 @@ export class LiveSignalClient {
       // live from this frame on; the subscriber's read may predate it
       const heard = channelListeners;
       Promise.resolve().then(() => {
-        if (heard.has(listener)) listener({ type: 'subscribed' });
+        if (heard.has(listener)) listener({ type: 'resync' });
       });
     } else if (!this.open) {
       this.connect();
@@ -99,6 +107,7 @@ export class LiveSignalClient {
   }
 
   private closeSocket() {
+    clearInterval(this.resyncTimer);
     clearTimeout(this.retryTimer);
     clearTimeout(this.idleTimer);
     this.retryTimer = undefined;
@@ -108,6 +117,12 @@ export class LiveSignalClient {
     this.open = false;
     this.attempts = 0;
     socket?.close(NORMAL_CLOSURE);
+  }
+
+  private resyncAll() {
+    for (const channelListeners of [...this.listeners.values()])
+      for (const listener of [...channelListeners])
+        listener({ type: 'resync' });
   }
 
   private send(message: object) {
@@ -148,9 +163,12 @@ export class LiveSignalClient {
       this.openedAt = Date.now();
       for (const channel of this.listeners.keys())
         this.send({ action: 'subscribe', channel });
-      for (const channelListeners of [...this.listeners.values()])
-        for (const listener of [...channelListeners])
-          listener({ type: 'subscribed' });
+      this.resyncAll();
+      clearInterval(this.resyncTimer);
+      this.resyncTimer = setInterval(
+        () => this.resyncAll(),
+        this.options.resyncEveryMs ?? 600_000,
+      );
     };
     socket.onmessage = event => {
       let data: { channel?: unknown; message?: unknown };
@@ -167,6 +185,7 @@ export class LiveSignalClient {
       clearTimeout(timeout);
       if (this.socket !== socket) return;
       this.socket = undefined;
+      clearInterval(this.resyncTimer);
       // a socket that stayed up a while was a good one: retry soon; one dropped at once backs off
       if (this.open && Date.now() - this.openedAt > STABLE_MS)
         this.attempts = 0;
