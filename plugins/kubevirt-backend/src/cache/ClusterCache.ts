@@ -134,6 +134,11 @@ export class ClusterCache {
     this.restores = related('VirtualMachineRestore');
     this.dataVolumes = related('DataVolume');
     this.launcherPods = related('Pod');
+    // one cache hearing from the cluster again is news for all of them: none waits out its backoff
+    for (const cache of this.caches)
+      cache.onClusterAnswers = () => {
+        for (const other of this.caches) if (other !== cache) other.retryNow();
+      };
   }
 
   get name() {
@@ -163,6 +168,22 @@ export class ClusterCache {
 
   stop() {
     for (const cache of this.caches) cache.stop();
+  }
+
+  /**
+   * Why the broker cannot tell whether a VM that is not in its cache exists:
+   * it has not listed the cluster's VMs (no rights, no answer) or lost their
+   * watch since; undefined while the VM cache is current.
+   */
+  vmLookupUnavailable(): string | undefined {
+    const { synced, staleSince, lastError } = this.vms;
+    if (synced && !staleSince) return undefined;
+    const state = synced
+      ? `stale since ${staleSince!.toISOString()}`
+      : 'not synced';
+    return `cluster ${this.name} is ${state}${
+      lastError ? ` (${lastError})` : ''
+    }`;
   }
 
   /**

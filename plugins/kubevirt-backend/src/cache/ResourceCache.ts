@@ -52,7 +52,16 @@ export class ResourceCache {
   private cancelWatch?: () => void;
   private stopped = false;
   private retryTimer?: NodeJS.Timeout;
+  /** What the pending retry will run, so a retry can be brought forward. */
+  private pending?: () => void;
   private failures = 0;
+  /** The last failure was the cluster not answering at all (refused, reset, timed out). */
+  private unreachable = false;
+  /**
+   * Called when the cluster answers this cache again after it did not answer:
+   * the cluster is back, so its other caches need not sit out their backoff.
+   */
+  onClusterAnswers?: () => void;
   synced = false;
   staleSince?: Date;
   lastError?: string;
@@ -99,6 +108,20 @@ export class ResourceCache {
     this.stopped = true;
     this.cancelWatch?.();
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.pending = undefined;
+  }
+
+  /**
+   * Brings forward a retry that waits out a backoff because the cluster did
+   * not answer, once the cluster is known to answer again.
+   */
+  retryNow() {
+    if (this.stopped || !this.pending || !this.unreachable) return;
+    const next = this.pending;
+    clearTimeout(this.retryTimer);
+    this.pending = undefined;
+    this.failures = 0;
+    next();
   }
 
   get size() {
@@ -235,8 +258,7 @@ export class ResourceCache {
         this.optional &&
         error instanceof KubernetesStatusError &&
         [403, 404].includes(error.statusCode);
-      this.markFailed(error);
-      this.retry(() => this.list());
+      this.failed(error, () => this.list());
     }
   }
 
@@ -273,8 +295,7 @@ export class ResourceCache {
               this.resourceVersion = undefined;
               void this.list();
             } else if (err) {
-              this.markFailed(err);
-              this.retry(() => this.watch());
+              this.failed(err, () => this.watch());
             } else {
               // the server ended the watch (a timeout): resume where we were
               void this.watch();
@@ -283,21 +304,47 @@ export class ResourceCache {
         },
       );
     } catch (error) {
-      this.markFailed(error);
-      this.retry(() => this.list());
+      this.failed(error, () => this.list());
     }
   }
 
-  private retry(fn: () => void) {
-    if (this.stopped) return;
+  /**
+   * One failed list or watch, and when to try again. An answer that says
+   * when (429 "storage is (re)initializing", a 503 with Retry-After) is the
+   * cluster answering: its wait is honoured as given and the backoff starts
+   * over. Anything else counts towards a growing backoff.
+   */
+  private failed(error: unknown, next: () => void) {
+    const answered = error instanceof KubernetesStatusError;
+    const retryAfter = answered ? error.retryAfterSeconds : undefined;
+    const wasUnreachable = this.unreachable;
+    this.unreachable = !answered;
+    this.markFailed(error, retryAfter === undefined);
+    if (answered && wasUnreachable) this.onClusterAnswers?.();
+    if (retryAfter !== undefined) {
+      this.failures = 0;
+      this.schedule(next, Math.min(this.backoff.maxMs, retryAfter * 1000));
+      return;
+    }
     const delay = Math.min(
       this.backoff.maxMs,
       this.backoff.initialMs * 2 ** Math.min(this.failures, 10),
     );
-    this.retryTimer = setTimeout(fn, delay * (0.8 + Math.random() * 0.4));
+    this.schedule(next, delay * (0.8 + Math.random() * 0.4));
+  }
+
+  private schedule(next: () => void, delayMs: number) {
+    if (this.stopped) return;
+    this.pending = next;
+    this.retryTimer = setTimeout(() => {
+      this.pending = undefined;
+      next();
+    }, delayMs);
   }
 
   private markHealthy() {
+    if (this.unreachable) this.onClusterAnswers?.();
+    this.unreachable = false;
     this.synced = true;
     this.notServed = false;
     this.staleSince = undefined;
@@ -305,8 +352,8 @@ export class ResourceCache {
     this.failures = 0;
   }
 
-  private markFailed(error: unknown) {
-    this.failures++;
+  private markFailed(error: unknown, counts = true) {
+    if (counts) this.failures++;
     const message =
       error instanceof KubernetesStatusError
         ? statusErrorText(error)

@@ -7,18 +7,63 @@ import { ClusterConfig } from './ClusterConfig';
 import { httpJson, UnreachableError } from './httpJson';
 import { currentActor } from './impersonation';
 
+/** What a KubernetesStatusError knows of the request and the answer besides its Status. */
+export interface KubernetesAnswer {
+  /** The request path, without its query. */
+  path?: string;
+  /** The answer's `Retry-After` header, in seconds. */
+  retryAfter?: string | string[];
+}
+
 /** The answer of a Kubernetes API call that did not succeed. */
 export class KubernetesStatusError extends Error {
+  /** The path asked for (no query), to say which API a failure concerns. */
+  readonly path?: string;
+  /**
+   * How long the server asked to wait before trying again: `Retry-After`, or
+   * the Status's `details.retryAfterSeconds` (the apiserver sends both with a
+   * 429 "storage is (re)initializing").
+   */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly statusCode: number,
     readonly status:
-      | { reason?: string; message?: string; details?: unknown }
+      | {
+          reason?: string;
+          message?: string;
+          details?: { retryAfterSeconds?: number; [key: string]: unknown };
+          [key: string]: unknown;
+        }
       | undefined,
     readonly cluster: string,
     /** The user the call impersonated, when it did: a 403 is then the cluster refusing that user. */
     readonly actingAs?: string,
+    answer: KubernetesAnswer = {},
   ) {
     super(status?.message ?? `HTTP ${statusCode}`);
+    this.path = answer.path?.split('?')[0];
+    const header = Number(
+      Array.isArray(answer.retryAfter)
+        ? answer.retryAfter[0]
+        : answer.retryAfter,
+    );
+    const seconds =
+      Number.isFinite(header) && header >= 0
+        ? header
+        : status?.details?.retryAfterSeconds;
+    if (typeof seconds === 'number' && seconds >= 0)
+      this.retryAfterSeconds = seconds;
+  }
+
+  /**
+   * Whether the body is a Kubernetes Status (JSON with a reason), as the
+   * apiserver and virt-api answer for an object that does not exist. A 404
+   * that is not (the apiserver's plain-text "404 page not found") means the
+   * API itself is not served; a plain 503 is an aggregated API that is down.
+   */
+  get isStatus(): boolean {
+    return typeof this.status?.reason === 'string';
   }
 }
 
@@ -134,6 +179,7 @@ export class ClusterClient {
         res.json,
         this.cluster.name,
         actingAs,
+        { path, retryAfter: res.headers['retry-after'] },
       );
     return res.json as T;
   }
@@ -184,6 +230,8 @@ export class ClusterClient {
               res.statusCode ?? 500,
               status,
               this.cluster.name,
+              undefined,
+              { path, retryAfter: res.headers['retry-after'] },
             ),
           );
         });
@@ -207,6 +255,8 @@ export class ClusterClient {
                     event.object.code,
                     event.object,
                     this.cluster.name,
+                    undefined,
+                    { path },
                   ),
                 );
                 req.destroy();

@@ -361,6 +361,7 @@ export class ConsoleProxy {
                 status,
                 ref.cluster,
                 actingAs,
+                { path },
               ),
               label,
             ),

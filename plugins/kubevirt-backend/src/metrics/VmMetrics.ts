@@ -1,6 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
-  NotFoundError,
   NotImplementedError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -13,6 +12,7 @@ import { metricsQuery } from '../schema/queries';
 import { parseInput } from '../service/schemas';
 import { VmAccess } from '../service/access/VmAccess';
 import { VmRef } from '../service/VmRef';
+import { vmNotInCache } from '../service/operations/clusterCalls';
 import { PrometheusClient } from './PrometheusClient';
 import { PrometheusConfig } from './prometheusConfig';
 
@@ -90,11 +90,7 @@ export class VmMetrics {
     await this.vms.authorize(ref, 'read', credentials);
     const { range = '1h' } = parseInput(metricsQuery, query, 'query');
     const cache = this.vms.mustCluster(ref);
-    if (!cache.vms.get(ref.namespace, ref.name)) {
-      throw new NotFoundError(
-        `Virtual machine ${ref.namespace}/${ref.name} not found on cluster ${ref.cluster}`,
-      );
-    }
+    if (!cache.vms.get(ref.namespace, ref.name)) throw vmNotInCache(cache, ref);
     const client = this.clients.get(ref.cluster);
     if (!client) {
       throw new NotImplementedError(

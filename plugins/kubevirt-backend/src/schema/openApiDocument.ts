@@ -180,7 +180,7 @@ export function buildOpenApiDocument() {
     }
     responses.default = {
       description:
-        '400 InputError (bad input, or the cluster refused it as Invalid or BadRequest), 403 NotAllowedError, 404 NotFoundError, 409 ConflictError (Conflict, AlreadyExists, or the VM is in the wrong state), 415 (a body that is not application/json), 503 ServiceUnavailableError (cluster down or timing out).',
+        "400 InputError (bad input, or the cluster refused it as Invalid or BadRequest, e.g. an unknown field in a manifest), 403 NotAllowedError, 404 NotFoundError, 409 ConflictError (Conflict, AlreadyExists, the VM is in the wrong state or already being deleted, or the cluster is configured not to perform the operation: a feature gate off, with the reason), 415 (a body that is not application/json), 501 NotImplementedError (the cluster does not serve the API the operation needs, with the reason), 503 ServiceUnavailableError (cluster down or timing out, KubeVirt's API unavailable there, or the broker's cache of the cluster cannot tell: not synced or stale).",
       content: { 'application/json': { schema: ref('ErrorBody') } },
     };
     paths[route.path] = {

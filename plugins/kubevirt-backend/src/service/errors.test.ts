@@ -107,6 +107,117 @@ describe('toBackstageError', () => {
     ).toBe('ConflictError');
   });
 
+  it('tells a plain-text 404 (an API nothing serves) from a Status NotFound, and a plain 503 of a down aggregated API', () => {
+    const path =
+      '/apis/subresources.kubevirt.io/v1/namespaces/payments/virtualmachines/db-0/start';
+    const pageNotFound = toBackstageError(
+      new KubernetesStatusError(
+        404,
+        { message: '404 page not found' },
+        'east',
+        undefined,
+        { path },
+      ),
+      'Virtual machine payments/db-0',
+    );
+    expect(pageNotFound.name).toBe('ServiceUnavailableError');
+    expect(pageNotFound.message).toBe(
+      'Virtual machine payments/db-0: the KubeVirt API of cluster east is unavailable: the cluster does not serve subresources.kubevirt.io/v1 (virt-api: start, stop, console, hot-plug...)',
+    );
+    const down = toBackstageError(
+      new KubernetesStatusError(
+        503,
+        { message: 'service unavailable' },
+        'east',
+        undefined,
+        { path },
+      ),
+      'Virtual machine payments/db-0',
+    );
+    expect(down.name).toBe('ServiceUnavailableError');
+    expect(down.message).toContain(
+      'the KubeVirt API of cluster east is unavailable: subresources.kubevirt.io/v1 (virt-api: start, stop, console, hot-plug...) answered 503 service unavailable',
+    );
+    // virt-api's own answer for a VM that is not there: a Status (without kind) with details
+    const missing = toBackstageError(
+      new KubernetesStatusError(
+        404,
+        {
+          status: 'Failure',
+          reason: 'NotFound',
+          message: 'virtualmachine.kubevirt.io "db-0" not found',
+          details: { name: 'db-0', kind: 'virtualmachine' },
+        },
+        'east',
+        undefined,
+        { path },
+      ),
+      'Virtual machine payments/db-0',
+    );
+    expect(missing.name).toBe('NotFoundError');
+    // a CRD group that is not installed
+    expect(
+      toBackstageError(
+        new KubernetesStatusError(
+          404,
+          { message: '404 page not found' },
+          'east',
+          undefined,
+          { path: '/apis/cdi.kubevirt.io/v1beta1/datavolumes' },
+        ),
+        'Reading',
+      ).message,
+    ).toBe(
+      'Reading: an API of cluster east is unavailable: the cluster does not serve cdi.kubevirt.io/v1beta1',
+    );
+  });
+
+  it('names the cluster once when the target already names it', () => {
+    const failure = new KubernetesStatusError(
+      500,
+      { reason: 'InternalError', message: 'boom' },
+      'real',
+    );
+    expect(toBackstageError(failure, 'Reading cluster real').message).toBe(
+      'Reading cluster real: boom',
+    );
+    expect(toBackstageError(failure, 'Reading').message).toBe(
+      'Reading on cluster real: boom',
+    );
+    // a cluster whose name starts like another's is not that one
+    expect(toBackstageError(failure, 'Reading cluster real-2').message).toBe(
+      'Reading cluster real-2 on cluster real: boom',
+    );
+    const forbidden = new KubernetesStatusError(
+      403,
+      { reason: 'Forbidden', message: 'no' },
+      'real',
+    );
+    expect(toBackstageError(forbidden, 'Reading cluster real').message).toBe(
+      'The broker lacks the right on cluster real: no',
+    );
+  });
+
+  it('reads the wait a 429 asks for from Retry-After, else from the Status', () => {
+    const body = {
+      reason: 'TooManyRequests',
+      message: 'storage is (re)initializing',
+      details: { retryAfterSeconds: 1 },
+    };
+    expect(
+      new KubernetesStatusError(429, body, 'east', undefined, {
+        retryAfter: '3',
+      }).retryAfterSeconds,
+    ).toBe(3);
+    expect(new KubernetesStatusError(429, body, 'east').retryAfterSeconds).toBe(
+      1,
+    );
+    expect(
+      new KubernetesStatusError(500, { message: 'x' }, 'east')
+        .retryAfterSeconds,
+    ).toBeUndefined();
+  });
+
   it('says the cluster did not answer for network failures', () => {
     const error = toBackstageError(
       new Error('connect ECONNREFUSED 127.0.0.1:6443'),

@@ -1,5 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   ClusterCapabilities,
   UnavailableOperations,
@@ -7,7 +6,10 @@ import {
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { describeRight } from '../rights/checkRights';
 import { unavailableForRights } from '../rights/unavailableForRights';
-import { unavailableOperations } from './unavailableOperations';
+import {
+  unavailableOperationError,
+  unavailableOperations,
+} from './unavailableOperations';
 
 export interface CapabilityRegistryOptions {
   /** Between two probes of a cluster that answered. */
@@ -72,11 +74,16 @@ export class ClusterCapabilityRegistry {
     };
   }
 
-  /** Refuses (400) an operation the cluster cannot perform, before anything reaches it. */
+  /** Refuses (409 configured off, 501 not installed) an operation the cluster cannot perform, before anything reaches it. */
   assertAvailable(cluster: string, operation: VmOperation, target: string) {
     const reason = this.unavailable(cluster)[operation];
     if (reason)
-      throw new InputError(`Cannot ${operation} ${target}: ${reason}`);
+      throw unavailableOperationError(
+        operation,
+        target,
+        reason,
+        this.get(cluster),
+      );
   }
 
   /** Probes one cluster now (one probe at a time per cluster); resolves when it answered or failed. */

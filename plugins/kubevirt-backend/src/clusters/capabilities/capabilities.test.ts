@@ -135,20 +135,20 @@ describe('cluster capabilities', () => {
     expect(row.unavailableOperations.addVolume).toBe(HOTPLUG_REASON);
   });
 
-  it('refuses such an operation with 400 and the reason before any cluster call', async () => {
+  it('refuses such an operation with 409 (a gate off: the cluster is configured not to) and the reason before any cluster call', async () => {
     await clusters();
     prodEast.clearReceived();
     const res = await request(server)
       .post('/api/kubevirt/vms/prod-east/payments/payments-db-0/volumes')
       .send({ name: 'scratch', size: '10Gi' })
-      .expect(400);
+      .expect(409);
     expect(res.body.error.message).toBe(
       `Cannot addVolume virtual machine payments/payments-db-0: ${HOTPLUG_REASON}`,
     );
     const snap = await request(server)
       .post('/api/kubevirt/vms/prod-east/payments/payments-db-0/snapshots')
       .send({})
-      .expect(400);
+      .expect(409);
     expect(snap.body.error.message).toContain(
       'cluster prod-east has no Snapshot feature gate',
     );

@@ -1,3 +1,4 @@
+import { ConflictError, NotImplementedError } from '@backstage/errors';
 import {
   ClusterCapabilities,
   UnavailableOperations,
@@ -18,7 +19,12 @@ interface Requirement {
   capability: Capability;
   operations: VmOperation[];
   reason: (cluster: string, c: ClusterCapabilities) => string;
+  /** Whether what is missing is an API the cluster does not serve (501), not one configured off (409). */
+  notInstalled?: (c: ClusterCapabilities) => boolean;
 }
+
+const snapshotGateOff = (c: ClusterCapabilities) =>
+  !!c.featureGates && !c.featureGates.includes('Snapshot');
 
 /** A capability that is exactly one feature gate. */
 const gated = (
@@ -38,9 +44,10 @@ const requirements: Requirement[] = [
     // KubeVirt's admitters refuse creating snapshots and restores without the gate; deleting one is allowed
     operations: ['snapshot', 'restore'],
     reason: (cluster, c) =>
-      c.featureGates && !c.featureGates.includes('Snapshot')
+      snapshotGateOff(c)
         ? `cluster ${cluster} has no Snapshot feature gate`
         : `cluster ${cluster} does not serve snapshot.kubevirt.io`,
+    notInstalled: c => !snapshotGateOff(c),
   },
   gated('liveMigration', 'LiveMigration', ['migrate']),
   gated('hotplugVolumes', 'HotplugVolumes', ['addVolume', 'removeVolume']),
@@ -69,4 +76,27 @@ export function unavailableOperations(
     for (const op of operations) result[op] = reason(cluster, capabilities);
   }
   return result;
+}
+
+/**
+ * The refusal of an operation the cluster cannot perform, before anything
+ * reaches it: 501 when the API it needs is not installed there, 409 when the
+ * cluster could but is configured not to (a feature gate off, the rollout
+ * strategy, a right the broker lacks there), with the reason.
+ */
+export function unavailableOperationError(
+  operation: VmOperation,
+  target: string,
+  reason: string,
+  capabilities: ClusterCapabilities | undefined,
+): Error {
+  const unmet =
+    capabilities &&
+    requirements.find(
+      r => r.operations.includes(operation) && !capabilities[r.capability],
+    );
+  const message = `Cannot ${operation} ${target}: ${reason}`;
+  return unmet && unmet.notInstalled?.(capabilities)
+    ? new NotImplementedError(message)
+    : new ConflictError(message);
 }

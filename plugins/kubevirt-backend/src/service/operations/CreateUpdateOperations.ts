@@ -9,7 +9,12 @@ import {
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { ClusterCache } from '../../cache/ClusterCache';
 import { KubeObject } from '../../cache/ResourceCache';
-import { apiGroups, apiPath, dryRunQuery } from '../../clusters/apiPath';
+import {
+  ApiQuery,
+  apiGroups,
+  apiPath,
+  dryRunQuery,
+} from '../../clusters/apiPath';
 import { KubernetesStatusError } from '../../clusters/ClusterClient';
 import { toBackstageError } from '../errors';
 import { sshKeySecret, vmFromTemplate } from '../manifests';
@@ -26,6 +31,14 @@ import { VmOperationRunner } from './VmOperationRunner';
 
 const { core, kubevirt, instancetype: instancetypes, cdi } = apiGroups;
 
+/**
+ * A manifest the user wrote is decoded strictly: the apiserver answers 400
+ * naming an unknown field ("strict decoding error: unknown field
+ * \"spec.runStrategyy\""), where its default (Warn) would drop it and answer
+ * 201 with only a Warning header. The broker's own manifests (the create
+ * form's) keep the default, so a field a cluster's older CRD lacks is not fatal.
+ */
+const STRICT: ApiQuery = { fieldValidation: 'Strict' };
 /**
  * Creating a VM (from a full manifest, or from the create form's choices:
  * image, instancetype, preference, SSH key) and replacing a VM's manifest.
@@ -83,6 +96,7 @@ export class CreateUpdateOperations {
             target,
             input.manifest as KubeObject,
             dryRun,
+            STRICT,
           );
           return {
             vm: await this.reads.summaryOf(
@@ -204,6 +218,7 @@ export class CreateUpdateOperations {
     target: VmRef,
     manifest: KubeObject,
     dryRun: boolean,
+    validation: ApiQuery = {},
   ) {
     return clusterCall(target, () =>
       cache.client.request<KubeObject>(
@@ -214,7 +229,7 @@ export class CreateUpdateOperations {
             namespace: target.namespace,
             resource: 'virtualmachines',
           },
-          dryRunQuery(dryRun),
+          { ...dryRunQuery(dryRun), ...validation },
         ),
         manifest,
       ),
@@ -315,7 +330,7 @@ export class CreateUpdateOperations {
         try {
           const updated = await cache.client.request<KubeObject>(
             'PUT',
-            apiPath(target, dryRunQuery(input.dryRun)),
+            apiPath(target, { ...dryRunQuery(input.dryRun), ...STRICT }),
             input.manifest,
           );
           return {

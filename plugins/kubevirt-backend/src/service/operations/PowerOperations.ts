@@ -3,7 +3,9 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { VmAction } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { apiGroups, apiPath, dryRunQuery } from '../../clusters/apiPath';
 import { dryRunBody } from '../schemas';
-import { VmRef } from '../VmRef';
+import { KubeObject } from '../../cache/ResourceCache';
+import { vmLabel, VmRef } from '../VmRef';
+import { vmPath } from './clusterCalls';
 import { VmOperationRunner } from './VmOperationRunner';
 
 /** How each action reaches KubeVirt: its subresource and request body. */
@@ -102,6 +104,22 @@ export class PowerOperations {
     return this.runner.run(
       { event: 'vm-delete', ref, credentials, permission: 'delete' },
       async ({ cache, call }) => {
+        // the apiserver answers a repeated delete of a terminating object as the first (200/202 with
+        // it), so a user's second delete would look accepted again: say what is going on instead
+        const current = await call(() =>
+          cache.client.request<KubeObject>('GET', vmPath(ref)),
+        );
+        const since = current.metadata.deletionTimestamp;
+        if (since) {
+          const finalizers = (current.metadata.finalizers ?? []) as string[];
+          throw new ConflictError(
+            `${vmLabel(ref)} on cluster ${
+              ref.cluster
+            } is already being deleted (since ${since}${
+              finalizers.length ? `; waiting for ${finalizers.join(', ')}` : ''
+            })`,
+          );
+        }
         await call(() =>
           cache.client.request(
             'DELETE',

@@ -155,16 +155,12 @@ export class SnapshotOperations {
             } is not ready to use (${snap.status?.phase ?? 'pending'})`,
           );
         }
-        // KubeVirt only restores a stopped VM; say so before creating a restore that would wait forever
-        const vmi = cache.vmis.get(ref.namespace, ref.name);
-        if (
-          vmi ||
-          (vm.spec?.runStrategy && vm.spec.runStrategy !== 'Halted') ||
-          vm.spec?.running === true
-        ) {
+        // KubeVirt's restore admitter refuses only a target whose instance exists ("VM must be stopped
+        // before restore"), whatever its runStrategy; say so before asking
+        if (cache.vmis.get(ref.namespace, ref.name)) {
           throw new ConflictError(
             `${vmLabel(ref)} on cluster ${ref.cluster} is running (${
-              vm.status?.printableStatus ?? 'unknown'
+              vm.status?.printableStatus ?? 'it has an instance'
             }); stop it before restoring snapshot ${input.snapshot}`,
           );
         }

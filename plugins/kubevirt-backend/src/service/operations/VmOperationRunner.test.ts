@@ -1,4 +1,4 @@
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { z } from 'zod';
 import { KubernetesStatusError } from '../../clusters/ClusterClient';
 import { VmAccess } from '../access/VmAccess';
@@ -33,7 +33,7 @@ function setup(options: { allow?: boolean; unavailable?: string } = {}) {
     assertCapable: jest.fn(() => {
       steps.push('capable');
       if (options.unavailable)
-        throw new InputError(
+        throw new ConflictError(
           `Cannot resizeDisk virtual machine payments/db-0: ${options.unavailable}`,
         );
     }),
@@ -149,7 +149,7 @@ describe('VmOperationRunner', () => {
     expect(events[0].result).toBe('fail NotAllowedError');
   });
 
-  it('refuses (400) what the cluster cannot perform after authorizing, before the body and any cluster call', async () => {
+  it('refuses (409) what the cluster cannot perform after authorizing, before the body and any cluster call', async () => {
     const reason = 'cluster east has no ExpandDisks feature gate';
     const { runner, access, steps, events } = setup({ unavailable: reason });
     const operation = jest.fn();
@@ -157,13 +157,13 @@ describe('VmOperationRunner', () => {
     await expect(
       resizeWithInvalidBody(runner, operation),
     ).rejects.toMatchObject({
-      name: 'InputError',
+      name: 'ConflictError',
       message: expect.stringContaining(reason),
     });
     expect(steps).toEqual(['audit', 'authorize', 'capable']);
     expect(access.mustCluster).not.toHaveBeenCalled();
     expect(operation).not.toHaveBeenCalled();
-    expect(events[0].result).toBe('fail InputError');
+    expect(events[0].result).toBe('fail ConflictError');
   });
 
   it('answers 400 naming the field for an invalid body of an allowed caller', async () => {

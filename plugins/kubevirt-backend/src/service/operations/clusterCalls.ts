@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import { ClusterCache } from '../../cache/ClusterCache';
 import { KubeObject } from '../../cache/ResourceCache';
 import {
@@ -8,7 +8,11 @@ import {
   apiPath,
   dryRunQuery,
 } from '../../clusters/apiPath';
-import { KubernetesStatusError } from '../../clusters/ClusterClient';
+import {
+  ClusterCredentialsError,
+  KubernetesStatusError,
+} from '../../clusters/ClusterClient';
+import { UnreachableError } from '../../clusters/httpJson';
 import { activeMigration } from '../details';
 import { toBackstageError } from '../errors';
 import { vmLabel, VmRef } from '../VmRef';
@@ -32,12 +36,28 @@ export async function clusterCall<T>(ref: VmRef, fn: () => Promise<T>) {
   }
 }
 
-/** Runs one read of a cluster and maps its failure to the Backstage error that names the cluster. */
-export async function clusterRead<T>(cluster: string, fn: () => Promise<T>) {
+/** Errors whose text names their cluster (an answer, an unreachable cluster, its credentials). */
+const namesClusterItself = (error: unknown) =>
+  error instanceof KubernetesStatusError ||
+  error instanceof UnreachableError ||
+  error instanceof ClusterCredentialsError;
+
+/**
+ * Runs one read of a cluster and maps its failure to the Backstage error,
+ * which names the cluster (the error knows it: `what` does not repeat it).
+ */
+export async function clusterRead<T>(
+  cluster: string,
+  fn: () => Promise<T>,
+  what = 'Reading',
+) {
   try {
     return await fn();
   } catch (error) {
-    throw toBackstageError(error, `Reading cluster ${cluster}`);
+    throw toBackstageError(
+      error,
+      namesClusterItself(error) ? what : `${what} cluster ${cluster}`,
+    );
   }
 }
 
@@ -97,13 +117,23 @@ export const vmSubresourcePath = (ref: VmRef, subresource: string) =>
     subresource,
   });
 
-/** The VM from the cache, or a 404 naming it. */
+/**
+ * The error for a VM the cache does not hold: a 404 naming it, or a 503 with
+ * the cluster's state when the cache cannot tell (not listed, watch lost).
+ */
+export function vmNotInCache(cache: ClusterCache, ref: VmRef) {
+  const unknown = cache.vmLookupUnavailable();
+  return unknown
+    ? new ServiceUnavailableError(
+        `Cannot look up ${vmLabel(ref).toLowerCase()}: ${unknown}`,
+      )
+    : new NotFoundError(`${vmLabel(ref)} not found on cluster ${ref.cluster}`);
+}
+
+/** The VM from the cache, or a 404 naming it (503 when the cache cannot tell). */
 export function mustVm(cache: ClusterCache, ref: VmRef) {
   const vm = cache.vms.get(ref.namespace, ref.name);
-  if (!vm)
-    throw new NotFoundError(
-      `${vmLabel(ref)} not found on cluster ${ref.cluster}`,
-    );
+  if (!vm) throw vmNotInCache(cache, ref);
   return vm;
 }
 
