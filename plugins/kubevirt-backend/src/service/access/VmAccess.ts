@@ -2,7 +2,11 @@ import {
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -93,7 +97,7 @@ export class VmAccess {
     };
   }
 
-  /** Refuses an operation the VM's cluster cannot perform (400 with the reason), before any cluster call. */
+  /** Refuses an operation the VM's cluster cannot perform (409 configured off, 501 not installed, with the reason), before any cluster call. */
   assertCapable(ref: VmRef, operation: VmOperation) {
     this.capabilities?.assertAvailable(
       ref.cluster,
@@ -214,7 +218,14 @@ export class VmAccess {
   ) {
     // names first: a name that is not one never reaches a permission check or a cluster
     assertVmRef(ref);
-    this.mustCluster(ref);
+    const cache = this.mustCluster(ref);
+    // a VM the cache cannot vouch for (not synced, stale) is answered with the cluster's state, not a denial
+    const unknown =
+      !cache.vms.get(ref.namespace, ref.name) && cache.vmLookupUnavailable();
+    if (unknown)
+      throw new ServiceUnavailableError(
+        `Cannot look up virtual machine ${ref.namespace}/${ref.name}: ${unknown}`,
+      );
     // the caller's cached decision, its conditions applied here to the VM as the permission backend
     // would have them applied (it calls back this plugin's apply-conditions, which reads `resource`)
     const decision = (await this.decisions(credentials)).get(

@@ -2,7 +2,6 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
 import {
   ClusterStatus,
   VmDetail,
@@ -22,7 +21,7 @@ import {
   snapshotInfo,
   volumesOf,
 } from '../details';
-import { clusterRead } from '../operations/clusterCalls';
+import { clusterRead, vmNotInCache } from '../operations/clusterCalls';
 import { OwnershipIndex } from '../OwnershipIndex';
 import { summarize } from '../summarize';
 import { VmRef } from '../VmRef';
@@ -211,10 +210,7 @@ export class VmReads {
     await this.access.authorize(ref, 'read', credentials);
     const cache = this.access.mustCluster(ref);
     const vm = cache.vms.get(ref.namespace, ref.name);
-    if (!vm)
-      throw new NotFoundError(
-        `Virtual machine ${ref.namespace}/${ref.name} not found on cluster ${ref.cluster}`,
-      );
+    if (!vm) throw vmNotInCache(cache, ref);
     const vmi = cache.vmis.get(ref.namespace, ref.name);
     const decisions = await this.access.decisions(credentials);
     const launcherPods = cache.ofVm(
