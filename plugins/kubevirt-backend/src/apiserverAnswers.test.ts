@@ -2,8 +2,14 @@ import {
   Simulator,
   startSimulator,
 } from '@kubevirt-backstage/kubevirt-simulator';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  VM_CONSOLE_PROTOCOL,
+  VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import https from 'node:https';
 import request from 'supertest';
+import { WebSocket } from 'ws';
 import {
   adminClient,
   brokerHarness,
@@ -89,6 +95,30 @@ describe('the broker against what a real apiserver answers', () => {
         .expect(503);
       expect(res.body.error.message).toBe(
         'Virtual machine payments/payments-db-0: the KubeVirt API of cluster east is unavailable: subresources.kubevirt.io/v1 (virt-api: start, stop, console, hot-plug...) answered 503 service unavailable',
+      );
+    });
+
+    it('closes a console with 4503 saying so', async () => {
+      east.faults.set({ subresourcesDown: 'missing' });
+      const { port } = server.address();
+      const token = Buffer.from(
+        mockCredentials.user.token('user:default/jane'),
+        'utf8',
+      ).toString('base64url');
+      const ws = new WebSocket(
+        `ws://127.0.0.1:${port}/api/kubevirt/vms/east/payments/payments-db-0/console`,
+        [VM_CONSOLE_PROTOCOL, `${VM_CONSOLE_TOKEN_PROTOCOL_PREFIX}${token}`],
+      );
+      const closed = await new Promise<{ code: number; reason: string }>(
+        resolve =>
+          ws.on('close', (code, reason) =>
+            resolve({ code, reason: reason.toString() }),
+          ),
+      );
+      // a close reason holds 123 bytes: the proxy cuts the rest
+      expect(closed.code).toBe(4503);
+      expect(closed.reason).toMatch(
+        /^Serial console of virtual machine payments\/payments-db-0: the KubeVirt API of cluster east is unavailable/,
       );
     });
 
