@@ -17,6 +17,7 @@ import {
   writeTestConfig,
 } from './productionStack';
 import { backstageToken, go, rowOf, signInThroughIdp } from './portal';
+import { traceSignals } from './signalsTrace';
 import { startupFailureCases } from './startupFailures';
 
 /*
@@ -118,8 +119,14 @@ async function newPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
-async function signedIn(browser: Browser, baseUrl: string, login: string) {
+async function signedIn(
+  browser: Browser,
+  baseUrl: string,
+  login: string,
+  watch?: (page: Page) => void,
+) {
   const page = await newPage(browser);
+  watch?.(page);
   const popup = await signInThroughIdp(page, baseUrl, login);
   await popup.waitForEvent('close');
   // signed in: the catalog (the home page) replaces the sign-in page. Its default filter shows
@@ -239,16 +246,25 @@ test('user B (team-orders) sees the same VMs read-only, with the role it lacks n
   await expect(page.getByRole('tooltip')).toContainText('it needs vm-user');
 });
 
-test('two replicas on one database: a VM change through A reaches a page on B (the time is printed: a figure, not an assertion, so a busy machine cannot fail it); no duplicate VM entities; a scaffolder task started on A is visible on B', async ({
+test('two replicas on one database: a VM change through A reaches a page on B (the time is printed as a figure; the page must follow within a generous bound); no duplicate VM entities; a scaffolder task started on A is visible on B', async ({
   browser,
 }) => {
   test.setTimeout(240_000);
-  const onB = await signedIn(browser, replicaB!.url, 'alice');
+  let signalsOnB: ReturnType<typeof traceSignals> | undefined;
+  const onB = await signedIn(browser, replicaB!.url, 'alice', page => {
+    signalsOnB = traceSignals(page);
+  });
   const onA = await signedIn(browser, replicaA.url, 'alice');
   const tokenA = await backstageToken(onA, replicaA.url);
   const tokenB = await backstageToken(onB, replicaB!.url);
   await openPaymentsVms(onB);
-  await expect(rowOf(onB, 'payments-batch')).toContainText('Running');
+  const rowB = rowOf(onB, 'payments-batch');
+  // the test before this one started payments-batch; run alone, it finds it stopped
+  await expect(rowB).toContainText(/Running|Stopped/);
+  const before = /Running/.test((await rowB.textContent()) ?? '')
+    ? 'Running'
+    : 'Stopped';
+  const operation = before === 'Running' ? 'stop' : 'start';
 
   // The change goes through A's API. The clock: when the cluster shows it (a watch of the
   // cluster's own API), and when B's page does (read from the test, every 20 ms; page timers of
@@ -258,25 +274,24 @@ test('two replicas on one database: a VM change through A reaches a page on B (t
     'payments',
     'payments-batch',
   );
-  const stop = await onA.request.post(
-    `${replicaA.url}/api/kubevirt/vms/local-sim/payments/payments-batch/stop`,
+  const change = await onA.request.post(
+    `${replicaA.url}/api/kubevirt/vms/local-sim/payments/payments-batch/${operation}`,
     { headers: { Authorization: `Bearer ${tokenA}` }, data: {} },
   );
-  expect(stop.status(), await stop.text()).toBeLessThan(300);
+  expect(change.status(), await change.text()).toBeLessThan(300);
   const answered = Date.now();
-  const rowB = rowOf(onB, 'payments-batch');
-  // when the first of `probe`'s answers no longer shows Running (every 20 ms, 30 s at most)
-  const whenNotRunning = async (probe: () => Promise<string>) => {
+  // when the first of `probe`'s answers no longer shows the state before (every 20 ms, 30 s at most)
+  const whenChanged = async (probe: () => Promise<string>) => {
     while (Date.now() - answered < 30_000) {
-      if (!/Running/.test(await probe())) return Date.now();
+      if (!new RegExp(`\\b${before}\\b`).test(await probe())) return Date.now();
       await new Promise(r => setTimeout(r, 20));
     }
     return 0;
   };
   // B's broker (its own watch cache) beside B's page: where the time goes
   const [shownAt, brokerBAt] = await Promise.all([
-    whenNotRunning(async () => (await rowB.textContent()) ?? ''),
-    whenNotRunning(async () => {
+    whenChanged(async () => (await rowB.textContent()) ?? ''),
+    whenChanged(async () => {
       const res = await onB.request.get(
         `${replicaB!.url}/api/kubevirt/vms/local-sim/payments/payments-batch`,
         { headers: { Authorization: `Bearer ${tokenB}` } },
@@ -284,27 +299,38 @@ test('two replicas on one database: a VM change through A reaches a page on B (t
       return String((await res.json()).summary?.status);
     }),
   ]);
-  const inCluster = watch.left('Running');
+  const inCluster = watch.left(before);
   watch.stop();
-  // B's backend must serve the change (its own watch of the cluster). B's page following it live is
-  // printed, not asserted: in one of three clean-clone runs the page never left Running within 30 s
-  // (a page that misses a signal while its socket connects stays stale; an open product issue).
-  expect(
-    brokerBAt,
-    'B’s broker still shows Running after 30 s',
-  ).toBeGreaterThan(0);
-  expect(inCluster, 'the cluster never left Running').toBeDefined();
   const page = shownAt
     ? `${shownAt - inCluster!} ms after the cluster showed it (${
         shownAt - answered
       } ms after A answered)`
     : 'NOT shown within 30 s';
   figure(
-    `VM change through replica A (stop payments-batch) on a page of replica B: ${page}; B's API at +${
+    `VM change through replica A (${operation} payments-batch) on a page of replica B: ${page}; B's API at +${
       brokerBAt - answered
     } ms; cluster states ${watch.seen
       .map(s => `${s.status}@+${s.at - answered}ms`)
       .join(', ')}`,
+  );
+  if (!shownAt || shownAt - answered > 1000)
+    console.log(
+      `[production] signals of B's page (ms after A answered):\n${signalsOnB!
+        .lines(answered)
+        .map(l => `  ${l}`)
+        .join('\n')}`,
+    );
+  expect(
+    brokerBAt,
+    `B’s broker still shows ${before} after 30 s`,
+  ).toBeGreaterThan(0);
+  expect(inCluster, `the cluster never left ${before}`).toBeDefined();
+  // generous: the figure above is the speed; this is that the page follows at all
+  expect(shownAt, `B’s page still shows ${before} after 30 s`).toBeGreaterThan(
+    0,
+  );
+  expect(shownAt - answered, 'B’s page took longer than 15 s').toBeLessThan(
+    15_000,
   );
 
   // one entity per VM, whichever replica ran the provider

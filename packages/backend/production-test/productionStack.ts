@@ -144,6 +144,9 @@ export function productionEnv(options: {
     KUBEVIRT_CLUSTER_TOKEN: options.cluster.token,
     KUBEVIRT_CLUSTER_CA_FILE: options.cluster.caFile,
   };
+  // a development aid: e.g. PRODUCTION_TEST_LOG_LEVEL=debug to see signals subscriptions in the replicas' logs
+  if (process.env.PRODUCTION_TEST_LOG_LEVEL)
+    env.LOG_LEVEL = process.env.PRODUCTION_TEST_LOG_LEVEL;
   for (const [key, value] of Object.entries(options.overrides ?? {})) {
     if (value === undefined) delete env[key];
     else env[key] = value;
