@@ -1,4 +1,7 @@
-import { ClusterCapabilities } from '@kubevirt-backstage/plugin-kubevirt-common';
+import {
+  ClusterCapabilities,
+  VmOperation,
+} from '@kubevirt-backstage/plugin-kubevirt-common';
 import {
   unavailableOperationError,
   unavailableOperations,
@@ -19,7 +22,7 @@ const all: ClusterCapabilities = {
   metrics: true,
 };
 
-const refusal = (capabilities: ClusterCapabilities, operation: any) => {
+const refusal = (capabilities: ClusterCapabilities, operation: VmOperation) => {
   const reason = unavailableOperations('east', capabilities)[operation];
   expect(reason).toBeDefined();
   return unavailableOperationError(
