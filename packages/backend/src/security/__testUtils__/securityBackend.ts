@@ -146,7 +146,8 @@ function mockServicesRootConfig(sim: Simulator, bindings: Binding[]) {
           },
         ],
       },
-      kubevirt: { roles: { bindings } },
+      // no periodic capability probe inside a test that counts what reaches the cluster
+      kubevirt: { roles: { bindings }, capabilities: { refreshSeconds: 86400 } },
     },
   });
 }
