@@ -303,6 +303,31 @@ describe('the broker against what a real apiserver answers', () => {
   });
 });
 
+describe('a cluster the broker may not list', () => {
+  let locked: Simulator;
+  const { start } = brokerHarness();
+  beforeAll(async () => {
+    locked = await startSimulator({ port: 0, stageDelayMs: 0 });
+    await locked.settled();
+  });
+  afterAll(() => locked.stop());
+
+  it('answers 503 with the cluster’s state for a VM that exists, not 404', async () => {
+    // the broker's rights taken away before it starts: it never lists the VMs
+    await adminClient(locked).request(
+      'DELETE',
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/backstage-broker',
+    );
+    const { server } = await start({ locked });
+    const res = await request(server)
+      .get('/api/kubevirt/vms/locked/payments/payments-db-0')
+      .expect(503);
+    expect(res.body.error.message).toMatch(
+      /^Cannot look up virtual machine payments\/payments-db-0: cluster locked is not synced \(the broker lacks the right on cluster locked: .*cannot list resource "virtualmachines"/,
+    );
+  });
+});
+
 /** A raw subresource PUT as the admin, keeping the body as text and its content type. */
 function fetchText(sim: Simulator, path: string) {
   return new Promise<{ status: number; type: string; text: string }>(
