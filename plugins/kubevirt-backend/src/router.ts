@@ -38,6 +38,7 @@ export function createRouter(options: {
     migration,
     bulk,
     diagnostics,
+    metadata,
   } = options.services;
   const router = Router();
   // a body the broker cannot read is refused, never treated as empty (a dry run would run for real)
@@ -300,6 +301,11 @@ export function createRouter(options: {
       .json(
         await clones.saveAsSavedVmTemplate(vmRef(req), req.body, credentials),
       );
+  });
+
+  router.patch('/vms/:cluster/:namespace/:name/metadata', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(await metadata.updateMetadata(vmRef(req), req.body, credentials));
   });
 
   router.get('/vms/:cluster/:namespace/:name/diagnostics', async (req, res) => {

@@ -10,6 +10,7 @@ export type KubevirtApi = Pick<
   | 'act'
   | 'deleteVm'
   | 'updateVm'
+  | 'updateVmMetadata'
   | 'createSnapshot'
   | 'deleteSnapshot'
   | 'restoreSnapshot'

@@ -141,6 +141,24 @@ const calls: {
     },
   },
   { method: 'get', url: `${vm}/metrics?range=15m` },
+  {
+    method: 'patch',
+    url: `${vm}/metadata`,
+    body: async (server: any) => {
+      const { vm: current } = (await request(server).get(vm)).body;
+      return {
+        resourceVersion: current.metadata.resourceVersion,
+        labels: { ...current.metadata.labels, tier: 'db' },
+        annotations: current.metadata.annotations ?? {},
+        dryRun: true,
+      };
+    },
+  },
+  {
+    method: 'patch',
+    url: `${vm}/metadata`,
+    body: { resourceVersion: '1', labels: {}, annotations: {} },
+  },
   { method: 'get', url: `${vm}/diagnostics` },
   { method: 'get', url: `${stopped}/diagnostics` },
   { method: 'post', url: `${vm}/softReboot`, body: { dryRun: true } },

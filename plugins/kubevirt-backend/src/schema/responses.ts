@@ -24,6 +24,7 @@ import {
   VmVolume,
   vmOperations,
   VmGuestDiagnostics,
+  UpdateVmMetadataResponse,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { z } from 'zod';
 import { documented, named } from './registry';
@@ -526,4 +527,16 @@ export const vmDiagnosticsResponse = named(
     ),
   }) satisfies z.ZodType<VmGuestDiagnostics>,
   'What the guest agent reports, or why it cannot (agent not-connected / not-running, reason in words).',
+);
+
+export const updateVmMetadataResponse = named(
+  'UpdateVmMetadataResponse',
+  z.strictObject({
+    labels: stringMap,
+    annotations: stringMap,
+    resourceVersion: str,
+    dryRun: z.boolean(),
+    changed: z.strictObject({ labels: strings, annotations: strings }),
+  }) satisfies z.ZodType<UpdateVmMetadataResponse>,
+  'The labels and annotations the VM now has, and the keys that changed.',
 );

@@ -26,6 +26,7 @@ import {
 } from './queries';
 import { named } from './registry';
 import * as r from './responses';
+import { updateMetadataBody } from '../service/metadataSchema';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -74,6 +75,7 @@ named('SaveAsSavedVmTemplateRequest', saveAsSavedVmTemplateBody);
 named('CreateVmFromSavedVmTemplateRequest', createFromSavedVmTemplateBody);
 named('EvacuateNodeRequest', evacuateBody);
 named('BulkRequest', bulkBody);
+named('UpdateVmMetadataRequest', updateMetadataBody);
 
 /**
  * The REST contract, one entry a route: the router serves exactly these
@@ -363,6 +365,23 @@ export const contractRoutes: ContractRoute[] = [
       'One series per metric (cpu in cores; memory in bytes; networkRx/Tx, storageRead/Write in bytes per second); empty points while the VM is stopped.',
       r.metricsResponse,
     ),
+  },
+  {
+    method: 'patch',
+    path: `${vm}/metadata`,
+    operationId: 'updateVmMetadata',
+    tag: 'vms',
+    summary:
+      "Set the VM's labels and annotations (kubevirt.vm.update) to the sets given, as a merge patch carrying the resourceVersion they were read at: 409 with the current object when the VM changed since. Keys of kubevirt.io, kubernetes.io and k8s.io (and subdomains) cannot be changed (400); backstage.io/kubernetes-id and the owner keys need kubevirt.vm.delete too (403), since they decide who owns the VM.",
+    body: body(updateMetadataBody),
+    responses: {
+      ...ok('Written (or, dry run, checked).', r.updateVmMetadataResponse),
+      '409': {
+        description:
+          'The VM changed since resourceVersion: the current object and its resourceVersion.',
+        schema: r.conflictErrorBody,
+      },
+    },
   },
   {
     method: 'get',

@@ -15,6 +15,7 @@ import { CpuMemoryOperations } from './operations/CpuMemoryOperations';
 import { CreateUpdateOperations } from './operations/CreateUpdateOperations';
 import { DiagnosticsOperations } from './operations/DiagnosticsOperations';
 import { DiskOperations } from './operations/DiskOperations';
+import { MetadataOperations } from './operations/MetadataOperations';
 import { MigrationOperations } from './operations/MigrationOperations';
 import { NetworkInterfaceOperations } from './operations/NetworkInterfaceOperations';
 import { PowerOperations } from './operations/PowerOperations';
@@ -86,5 +87,6 @@ export function createVmServices(options: {
     migration: new MigrationOperations(runner, power),
     bulk: new BulkOperations(power, snapshots),
     diagnostics: new DiagnosticsOperations(runner),
+    metadata: new MetadataOperations(runner),
   };
 }

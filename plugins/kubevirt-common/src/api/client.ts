@@ -41,6 +41,10 @@ import {
 } from './types';
 import { VmGuestDiagnostics } from './guestDiagnostics';
 import {
+  UpdateVmMetadataRequest,
+  UpdateVmMetadataResponse,
+} from './vmMetadata';
+import {
   VM_CONSOLE_PROTOCOL,
   VM_CONSOLE_TOKEN_PROTOCOL_PREFIX,
 } from './consoleProtocol';
@@ -134,6 +138,15 @@ export class KubevirtApiClient {
   /** Replaces the VM; a 409 (ResponseError) carries `body.error.currentResourceVersion` and `current`. */
   updateVm(ref: VmRef, request: UpdateVmRequest) {
     return this.send<UpdateVmResponse>('PUT', vmPath(ref), request);
+  }
+
+  /** Sets the VM's labels and annotations; a 409 (ResponseError) carries `body.error.currentResourceVersion` and `current`. */
+  updateVmMetadata(ref: VmRef, request: UpdateVmMetadataRequest) {
+    return this.send<UpdateVmMetadataResponse>(
+      'PATCH',
+      `${vmPath(ref)}/metadata`,
+      request,
+    );
   }
 
   createSnapshot(ref: VmRef, request: CreateSnapshotRequest = {}) {

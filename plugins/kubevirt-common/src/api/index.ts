@@ -1,5 +1,6 @@
 export * from './types';
 export * from './guestDiagnostics';
+export * from './vmMetadata';
 export * from './labels';
 export * from './vmActions';
 export * from './signalChannels';

@@ -22,6 +22,8 @@ export const vmOperationPermissions = {
   // what the guest agent reports (OS, users, file systems): KubeVirt's view role reads it (get on guestosinfo)
   diagnostics: vmReadPermission,
   update: vmUpdatePermission,
+  // labels and annotations from the overview; the ownership keys also need delete (MetadataOperations)
+  editMetadata: vmUpdatePermission,
   addVolume: vmUpdatePermission,
   removeVolume: vmUpdatePermission,
   delete: vmDeletePermission,

@@ -232,6 +232,50 @@ export function fakeKubevirtApi(initial: VmDetail) {
       return { accepted: true };
     }),
     updateVm: jest.fn(async () => ({ vm: current.summary, dryRun: false })),
+    updateVmMetadata: jest.fn(
+      async (
+        _ref: VmRef,
+        req: {
+          labels: Record<string, string>;
+          annotations: Record<string, string>;
+        },
+      ) => {
+        const meta = (current.vm as { metadata: Record<string, any> }).metadata;
+        const changedOf = (
+          before: Record<string, string> = {},
+          after: Record<string, string>,
+        ) =>
+          [...new Set([...Object.keys(before), ...Object.keys(after)])]
+            .filter(k => before[k] !== after[k])
+            .sort();
+        const changed = {
+          labels: changedOf(meta.labels, req.labels),
+          annotations: changedOf(meta.annotations, req.annotations),
+        };
+        const resourceVersion = String(Number(meta.resourceVersion ?? 0) + 1);
+        set(
+          { labels: req.labels, annotations: req.annotations, resourceVersion },
+          {
+            vm: {
+              ...(current.vm as object),
+              metadata: {
+                ...meta,
+                labels: req.labels,
+                annotations: req.annotations,
+                resourceVersion,
+              },
+            },
+          },
+        );
+        return {
+          labels: req.labels,
+          annotations: req.annotations,
+          resourceVersion,
+          dryRun: false,
+          changed,
+        };
+      },
+    ),
     createSnapshot: jest.fn(
       async (_ref: VmRef, req: { name?: string } = {}) => {
         const snapshot = {

@@ -18,6 +18,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { VmStatus } from '../VmStatus';
 import { NodeWithEvacuate } from '../spec/EvacuateNodeDialog';
+import { MetadataCard } from './MetadataCard';
 
 interface Condition {
   type: string;
@@ -90,7 +91,14 @@ function useCatalogOwner(detail: VmDetail) {
 const titleFormat = (key: string) =>
   /^[a-z][A-Z]/.test(key) ? key : key.charAt(0).toUpperCase() + key.slice(1);
 
-export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
+export const OverviewTab = ({
+  detail,
+  onChange,
+}: {
+  detail: VmDetail;
+  /** Called after the VM was changed from the tab (its labels and annotations). */
+  onChange?: () => void;
+}) => {
   const s = detail.summary;
   const vmi = anyOf(detail.vmi);
   const conditions: Condition[] = anyOf(detail.vm).status?.conditions ?? [];
@@ -199,6 +207,9 @@ export const OverviewTab = ({ detail }: { detail: VmDetail }) => {
             </InfoCard>
           </Box>
         )}
+      </Grid>
+      <Grid item xs={12}>
+        <MetadataCard detail={detail} onChange={onChange} />
       </Grid>
     </Grid>
   );

@@ -126,7 +126,9 @@ export const VmDetails = ({
         ))}
       </Tabs>
       <Box mt={2} role="tabpanel" aria-label={tab}>
-        {tab === 'Overview' && <OverviewTab detail={detail} />}
+        {tab === 'Overview' && (
+          <OverviewTab detail={detail} onChange={reload} />
+        )}
         {tab === 'Disks' && <DisksTab detail={detail} onChange={reload} />}
         {tab === 'Network interfaces' && (
           <NetworkTab detail={detail} onChange={reload} />
