@@ -7,6 +7,7 @@ import {
   VmDetail,
   VmListQuery,
   VmListResponse,
+  vmPrintableStatus,
   VmSummary,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { KubevirtVmResource } from '@kubevirt-backstage/plugin-kubevirt-node';
@@ -110,10 +111,16 @@ export class VmReads {
     const selector = query.labelSelector
       ? parseSelector(query.labelSelector)
       : undefined;
-    // operations are worked out only for the page returned, after filtering and sorting
+    const key = query.sort ?? 'name';
+    const dir = query.order === 'desc' ? -1 : 1;
+    // a row is summarized only when a filter or the sort needs it, else only on the page returned;
+    // operations are worked out only for the page returned
+    const bySummary = !!text || !['name', 'namespace', 'cluster'].includes(key);
     const rows: {
-      summary: Omit<VmSummary, 'allowedOperations'>;
+      cache: ClusterCache;
+      vm: KubeObject;
       resource: KubevirtVmResource;
+      summary?: Omit<VmSummary, 'allowedOperations'>;
     }[] = [];
     for (const cache of this.clusters.values()) {
       if (query.cluster && cache.name !== query.cluster) continue;
@@ -138,12 +145,17 @@ export class VmReads {
         if (selector && !selector.matches(vm.metadata.labels ?? {})) continue;
         const resource = access.resourceOf(cache.name, vm);
         if (!access.canRead(resource)) continue;
+        if (statuses && !statuses.has(vmPrintableStatus(vm).toLowerCase()))
+          continue;
+        if (!bySummary) {
+          rows.push({ cache, vm, resource });
+          continue;
+        }
         const summary = summarize(
           cache.name,
           vm,
           cache.vmis.get(vm.metadata.namespace, vm.metadata.name),
         );
-        if (statuses && !statuses.has(summary.status.toLowerCase())) continue;
         if (
           text &&
           ![
@@ -155,24 +167,34 @@ export class VmReads {
           ].some(f => f.toLowerCase().includes(text))
         )
           continue;
-        rows.push({ summary, resource });
+        rows.push({ cache, vm, resource, summary });
       }
     }
-    const key = query.sort ?? 'name';
-    const dir = query.order === 'desc' ? -1 : 1;
+    // the summary's name, namespace and cluster are the VM's and its cache's
+    const sortKey = (row: (typeof rows)[number]): string => {
+      if (row.summary) return String(row.summary[key] ?? '');
+      if (key === 'namespace') return row.resource.namespace;
+      if (key === 'cluster') return row.resource.cluster;
+      return row.resource.name;
+    };
     rows.sort(
-      ({ summary: a }, { summary: b }) =>
+      (a, b) =>
         dir *
-        (collator.compare(String(a[key] ?? ''), String(b[key] ?? '')) ||
-          collator.compare(a.name, b.name)),
+        (collator.compare(sortKey(a), sortKey(b)) ||
+          collator.compare(a.resource.name, b.resource.name)),
     );
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 500;
     return {
       items: rows
         .slice(offset, offset + limit)
-        .map(({ summary, resource }) => ({
-          ...summary,
+        .map(({ cache, vm, resource, summary }) => ({
+          ...(summary ??
+            summarize(
+              cache.name,
+              vm,
+              cache.vmis.get(vm.metadata.namespace, vm.metadata.name),
+            )),
           ...access.operationsOn(resource),
         })),
       totalItems: rows.length,
