@@ -123,6 +123,8 @@ export function backendConfigYaml(options: {
   port: number;
   catalogFile: string;
   clusters: SimulatorEndpoint[];
+  /** kubevirt.permissionCacheSeconds; unset = the broker's default. */
+  permissionCacheSeconds?: number;
 }) {
   const baseUrl = `http://127.0.0.1:${options.port}`;
   // JSON is YAML: the config loader reads it as any app-config file
@@ -165,6 +167,9 @@ export function backendConfigYaml(options: {
         ],
       },
       kubevirt: {
+        ...(options.permissionCacheSeconds === undefined
+          ? {}
+          : { permissionCacheSeconds: options.permissionCacheSeconds }),
         roles: {
           bindings: [
             {

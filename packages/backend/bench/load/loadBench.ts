@@ -30,7 +30,7 @@ import { printScale, ScaleResult, Sample } from './report';
 
 const usage = `yarn workspace backend bench:load [--vms 1000,10000,100000] [--users 1,10,100] [--clusters 4]
   [--seconds 15] [--sequential 1000] [--in-flight 10] [--in-flight-seconds 10] [--k8s-sequential 100]
-  [--think-ms 0] [--cpu-prof DIR] [--only entity|mixed] [--out results.json]`;
+  [--think-ms 0] [--cpu-prof DIR] [--permission-cache-seconds N] [--only entity|mixed] [--out results.json]`;
 
 /** Loopback ports given to the harness: the backend, and one simulator per cluster. */
 const BACKEND_PORT = 7307;
@@ -84,6 +84,8 @@ async function runScale(
     ),
   );
   const maxUsers = Math.max(...opts.users, 4);
+  // the simulator makes groups of 50 per cluster: only entities whose group exists are opened
+  const groupEntities = Math.min(GROUP_ENTITIES, Math.ceil(perCluster / 50));
   const catalogFile = path.join(dir, 'catalog.yaml');
   fs.writeFileSync(catalogFile, catalogYaml(maxUsers, GROUP_ENTITIES));
   const configFile = path.join(dir, 'app-config.json');
@@ -93,6 +95,7 @@ async function runScale(
       port: BACKEND_PORT,
       catalogFile,
       clusters: sims.map(s => s.endpoint as SimulatorEndpoint),
+      permissionCacheSeconds: opts.permissionCacheSeconds,
     }),
   );
   const samples: Sample[] = [];
@@ -154,7 +157,7 @@ async function runScale(
     const tokens: string[] = [];
     for (const u of users) tokens.push(await signIn(u.ref));
     const entityOf = new Map<number, unknown>();
-    for (let g = 0; g < GROUP_ENTITIES; g++) {
+    for (let g = 0; g < groupEntities; g++) {
       const [, ns, name] = groupEntityRef(g).match(/:(.*)\/(.*)/)!;
       entityOf.set(
         g,
@@ -175,7 +178,7 @@ async function runScale(
       timedCall(
         rec,
         routes.entityTab,
-        base + entityTabPath(i % GROUP_ENTITIES),
+        base + entityTabPath(i % groupEntities),
         {
           token,
         },
@@ -187,7 +190,7 @@ async function runScale(
           );
       });
     const kubernetes = (rec: Recorder) => (i: number) => {
-      const g = i % GROUP_ENTITIES;
+      const g = i % groupEntities;
       return timedCall(
         rec,
         routes.kubernetes,
@@ -267,7 +270,7 @@ async function runScale(
               session,
               rec,
               deadline,
-              groupEntities: GROUP_ENTITIES,
+              groupEntities,
               thinkMs: opts.thinkMs,
               random: mulberry32(1000 * vms + 7 * count + i),
             }),
@@ -307,6 +310,7 @@ function options() {
       'in-flight-seconds': { type: 'string', default: '10' },
       'think-ms': { type: 'string', default: '0' },
       'cpu-prof': { type: 'string' },
+      'permission-cache-seconds': { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -334,6 +338,10 @@ function options() {
     inFlightSeconds: Number(values['in-flight-seconds']),
     thinkMs: Number(values['think-ms']),
     cpuProf: values['cpu-prof'],
+    permissionCacheSeconds:
+      values['permission-cache-seconds'] === undefined
+        ? undefined
+        : Number(values['permission-cache-seconds']),
     only: values.only as 'entity' | 'mixed' | undefined,
     out: values.out,
   };

@@ -24,7 +24,8 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise(r => child.once('exit', r));
   child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  // a backend under --cpu-prof writes its profile on the way out: give it time
+  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
   await exited;
   clearTimeout(timer);
 }

@@ -78,9 +78,12 @@ export async function userLoop(options: {
   const { base, token } = session;
   let rows: Row[] = [];
   const ownGroup = () => {
-    // entities of the user's team: g ≡ team (mod TEAMS)
+    // entities of the user's team (g ≡ team mod TEAMS) where there are enough of them
     const per = Math.max(1, Math.floor(options.groupEntities / TEAMS));
-    return session.team + TEAMS * Math.floor(random() * per);
+    return (
+      (session.team + TEAMS * Math.floor(random() * per)) %
+      options.groupEntities
+    );
   };
   while (Date.now() < options.deadline) {
     const r = random();
