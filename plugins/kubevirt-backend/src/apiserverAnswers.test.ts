@@ -235,7 +235,7 @@ describe('the broker against what a real apiserver answers', () => {
       .get('/api/kubevirt/clusters/east/namespaces')
       .expect(503);
     expect(res.body.error.message).toBe(
-      'Reading on cluster east: Internal error occurred: injected fault for list',
+      'Listing namespaces on cluster east: Internal error occurred: injected fault for list',
     );
   });
 

@@ -282,14 +282,17 @@ export class CloneAndSavedVmTemplateOperations {
   ): Promise<SavedVmTemplate[]> {
     assertName('cluster', cluster);
     const cache = this.runner.access.mustCluster({ cluster });
-    const list = await clusterRead(cluster, () =>
-      cache.client.request<{ items: KubeObject[] }>(
-        'GET',
-        apiPath(
-          { ...core, resource: 'configmaps' },
-          { labelSelector: `${SAVED_VM_TEMPLATE_LABEL}=true` },
+    const list = await clusterRead(
+      cluster,
+      () =>
+        cache.client.request<{ items: KubeObject[] }>(
+          'GET',
+          apiPath(
+            { ...core, resource: 'configmaps' },
+            { labelSelector: `${SAVED_VM_TEMPLATE_LABEL}=true` },
+          ),
         ),
-      ),
+      'Listing saved VM templates',
     );
     const namespaces = [
       ...new Set(list.items.map(cm => cm.metadata.namespace ?? '')),

@@ -321,8 +321,10 @@ export class VmReads {
     credentials: BackstageCredentials,
   ) {
     const cache = this.access.mustCluster({ cluster });
-    const all = await clusterRead(cluster, () =>
-      this.clusterReads.namespaces(cache),
+    const all = await clusterRead(
+      cluster,
+      () => this.clusterReads.namespaces(cache),
+      'Listing namespaces',
     );
     return (
       await this.access.creatableNamespaces(cluster, all, credentials)
@@ -332,22 +334,30 @@ export class VmReads {
   /** The instancetypes a new VM in `namespace` may use (cluster-wide and the namespace's own): a form picker. */
   async instancetypes(cluster: string, namespace?: string) {
     const cache = this.access.mustCluster({ cluster });
-    return clusterRead(cluster, () =>
-      this.clusterReads.instancetypes(cache, namespace),
+    return clusterRead(
+      cluster,
+      () => this.clusterReads.instancetypes(cache, namespace),
+      'Listing instancetypes',
     );
   }
 
   /** The preferences a new VM in `namespace` may use: a form picker. */
   async preferences(cluster: string, namespace?: string) {
     const cache = this.access.mustCluster({ cluster });
-    return clusterRead(cluster, () =>
-      this.clusterReads.preferences(cache, namespace),
+    return clusterRead(
+      cluster,
+      () => this.clusterReads.preferences(cache, namespace),
+      'Listing preferences',
     );
   }
 
   /** The golden images (DataSources) a new VM may boot from: a form picker. */
   async goldenImages(cluster: string) {
     const cache = this.access.mustCluster({ cluster });
-    return clusterRead(cluster, () => this.clusterReads.goldenImages(cache));
+    return clusterRead(
+      cluster,
+      () => this.clusterReads.goldenImages(cache),
+      'Listing golden images',
+    );
   }
 }
