@@ -236,9 +236,10 @@ export class StageContext {
     return spec;
   }
 
-  pickNode(exclude?: string) {
+  /** A schedulable node other than `exclude`, or undefined when every node is cordoned (or excluded). */
+  pickNode(exclude?: string): string | undefined {
     const nodes = this.nodes().filter(n => n !== exclude);
-    return nodes[Math.floor(Math.random() * nodes.length)] ?? 'node-a';
+    return nodes[Math.floor(Math.random() * nodes.length)];
   }
 
   interfaceFor(vmi: KubeObject) {

@@ -22,8 +22,12 @@ export class LifecycleController {
     private stageDelayMs: number,
     private readonly stages: Stage[] = defaultStages,
   ) {
+    // the scheduler places pods only on nodes that are not cordoned (spec.unschedulable)
     this.ctx = new StageContext(store, () =>
-      store.list(resourceTypeOfKind('Node')).items.map(n => n.metadata.name),
+      store
+        .list(resourceTypeOfKind('Node'))
+        .items.filter(n => !n.spec?.unschedulable)
+        .map(n => n.metadata.name),
     );
   }
 

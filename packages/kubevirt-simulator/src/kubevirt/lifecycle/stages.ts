@@ -353,12 +353,14 @@ export const stages: Stage[] = [
     name: 'vmi-scheduled',
     kind: 'VirtualMachineInstance',
     delay: 1,
+    // with every node cordoned the launcher pod stays Pending, and the VMI Scheduling
     when: (vmi, ctx) =>
       !vmi.metadata.deletionTimestamp &&
       phase(vmi) === 'Scheduling' &&
-      !fault(ctx.ownerVm(vmi)),
+      !fault(ctx.ownerVm(vmi)) &&
+      ctx.pickNode() !== undefined,
     then: (vmi, ctx) => {
-      const node = ctx.pickNode();
+      const node = ctx.pickNode()!;
       ctx.setLauncherPodPhase(vmi, 'Running', node);
       ctx.write({
         ...withPhase(vmi, 'Scheduled', { nodeName: node }),
@@ -600,12 +602,26 @@ export const stages: Stage[] = [
           ctx.event(vmim, 'Warning', 'FailedMigration', 'VMI is not running');
           return;
         }
+        const target = handedOff(vmim, vmi)
+          ? undefined
+          : ctx.pickNode(vmi.status.nodeName);
+        if (!handedOff(vmim, vmi) && !target) {
+          // the target pod finds no node (all others cordoned): KubeVirt gives the migration up
+          ctx.write(withPhase(vmim, 'Failed'));
+          ctx.event(
+            vmim,
+            'Warning',
+            'FailedMigration',
+            'Migration target pod is unschedulable: 0 nodes are available besides the source, the others are cordoned',
+          );
+          return;
+        }
         const migrationState = handedOff(vmim, vmi)
           ? vmi.status.migrationState
           : {
               migrationUid: vmim.metadata.uid,
               sourceNode: vmi.status.nodeName,
-              targetNode: ctx.pickNode(vmi.status.nodeName),
+              targetNode: target,
               startTimestamp: now(),
               mode: 'PreCopy',
             };
