@@ -39,6 +39,7 @@ export function createRouter(options: {
     bulk,
     diagnostics,
     metadata,
+    nodeMaintenance,
   } = options.services;
   const router = Router();
   // a body the broker cannot read is refused, never treated as empty (a dry run would run for real)
@@ -236,6 +237,49 @@ export function createRouter(options: {
         ),
       );
   });
+
+  router.get('/clusters/:cluster/nodes/:node/maintenance', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(
+      await nodeMaintenance.status(
+        req.params.cluster,
+        req.params.node,
+        credentials,
+      ),
+    );
+  });
+
+  router.post(
+    '/clusters/:cluster/nodes/:node/maintenance',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res
+        .status(202)
+        .json(
+          await nodeMaintenance.start(
+            req.params.cluster,
+            req.params.node,
+            req.body,
+            credentials,
+          ),
+        );
+    },
+  );
+
+  router.delete(
+    '/clusters/:cluster/nodes/:node/maintenance',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      res.json(
+        await nodeMaintenance.stop(
+          req.params.cluster,
+          req.params.node,
+          { dryRun: queryDryRun(req) },
+          credentials,
+        ),
+      );
+    },
+  );
 
   router.post('/vms/bulk', async (req, res) => {
     const credentials = await credentialsOf(req);

@@ -28,6 +28,9 @@ export type KubevirtApi = Pick<
   | 'hotplugResources'
   | 'saveAsSavedVmTemplate'
   | 'evacuateNode'
+  | 'getNodeMaintenance'
+  | 'startNodeMaintenance'
+  | 'stopNodeMaintenance'
   | 'listSavedVmTemplates'
   | 'createVmFromSavedVmTemplate'
 >;

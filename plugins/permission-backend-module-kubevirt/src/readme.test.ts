@@ -1,4 +1,5 @@
 import {
+  nodeMaintenancePermission,
   vmCreatePermission,
   vmOperationPermissions,
   vmRolePermissions,
@@ -52,6 +53,9 @@ describe('the README role table', () => {
             .filter(([, p]) => permissions.includes(p.name))
             .map(([op]) => op),
           ...(permissions.includes(vmCreatePermission.name) ? ['create'] : []),
+          ...(permissions.includes(nodeMaintenancePermission.name)
+            ? ['nodeMaintenance']
+            : []),
         ];
         return [role, { permissions, operations }];
       }),

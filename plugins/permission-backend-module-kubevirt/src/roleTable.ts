@@ -1,4 +1,5 @@
 import {
+  nodeMaintenancePermission,
   vmCreatePermission,
   VmOperation,
   vmOperationPermissions,
@@ -6,9 +7,11 @@ import {
   vmRoles,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 
-/** The operations each permission guards; create has its own (namespace) permission. */
+/** The operations each permission guards; create has its own (namespace) permission, node maintenance its own (basic) one. */
 function operationsOf(permissionName: string): string[] {
   if (permissionName === vmCreatePermission.name) return ['create'];
+  if (permissionName === nodeMaintenancePermission.name)
+    return ['nodeMaintenance'];
   return (Object.keys(vmOperationPermissions) as VmOperation[]).filter(
     op => vmOperationPermissions[op].name === permissionName,
   );

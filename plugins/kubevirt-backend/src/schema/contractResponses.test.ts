@@ -132,6 +132,23 @@ const calls: {
     body: { dryRun: true },
   },
   {
+    method: 'get',
+    url: '/api/kubevirt/clusters/east/nodes/node-a/maintenance',
+  },
+  {
+    method: 'post',
+    url: '/api/kubevirt/clusters/east/nodes/node-a/maintenance',
+    body: { dryRun: true },
+  },
+  {
+    method: 'delete',
+    url: '/api/kubevirt/clusters/east/nodes/node-a/maintenance?dryRun=true',
+  },
+  {
+    method: 'get',
+    url: '/api/kubevirt/clusters/east/nodes/no-such-node/maintenance',
+  },
+  {
     method: 'post',
     url: '/api/kubevirt/vms/bulk',
     body: {

@@ -25,6 +25,8 @@ import {
   vmOperations,
   VmGuestDiagnostics,
   UpdateVmMetadataResponse,
+  NodeMaintenanceStatus,
+  NodeMaintenanceResponse,
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { z } from 'zod';
 import { documented, named } from './registry';
@@ -539,4 +541,39 @@ export const updateVmMetadataResponse = named(
     changed: z.strictObject({ labels: strings, annotations: strings }),
   }) satisfies z.ZodType<UpdateVmMetadataResponse>,
   'The labels and annotations the VM now has, and the keys that changed.',
+);
+
+const nodeMaintenanceFields = {
+  cluster: str,
+  node: str,
+  unschedulable: documented(z.boolean(), {
+    description: 'spec.unschedulable: cordoned, no new VM lands on it.',
+  }),
+  ready: z.boolean(),
+  vmCount: documented(z.number().int(), {
+    description: 'Every VM instance still on the node.',
+  }),
+  vms: z.array(
+    z.strictObject({ namespace: str, name: str, migrating: z.boolean() }),
+  ),
+  drained: documented(z.boolean(), {
+    description: 'Cordoned and empty: the node can be serviced.',
+  }),
+};
+
+export const nodeMaintenanceStatus = named(
+  'NodeMaintenanceStatus',
+  z.strictObject(
+    nodeMaintenanceFields,
+  ) satisfies z.ZodType<NodeMaintenanceStatus>,
+  'A node in (or out of) maintenance and the VM instances still on it; only those the caller may read are named.',
+);
+
+export const nodeMaintenanceResponse = named(
+  'NodeMaintenanceResponse',
+  z.strictObject({
+    ...nodeMaintenanceFields,
+    dryRun: z.boolean(),
+    results: evacuateResponse.shape.results.optional(),
+  }) satisfies z.ZodType<NodeMaintenanceResponse>,
 );

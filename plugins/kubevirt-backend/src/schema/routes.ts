@@ -288,6 +288,38 @@ export const contractRoutes: ContractRoute[] = [
     ),
   },
   {
+    method: 'get',
+    path: '/clusters/{cluster}/nodes/{node}/maintenance',
+    operationId: 'getNodeMaintenance',
+    tag: 'clusters',
+    summary:
+      'Whether the node is cordoned and the VM instances still on it (kubevirt.node.maintenance: vm-admin without a scope); VMs the caller may not read are counted, not named.',
+    responses: ok('The node’s maintenance state.', r.nodeMaintenanceStatus),
+  },
+  {
+    method: 'post',
+    path: '/clusters/{cluster}/nodes/{node}/maintenance',
+    operationId: 'startNodeMaintenance',
+    tag: 'clusters',
+    summary:
+      'Maintenance on (kubevirt.node.maintenance): cordon the node (spec.unschedulable; the broker needs patch on nodes, else 403 naming the right), then live-migrate every VM on it as evacuateNode does, each authorized on its own (kubevirt.vm.migrate).',
+    body: body(dryRunBody, false),
+    responses: accepted(
+      'Cordoned; per VM, migrating or why it stays; the VMs still on the node.',
+      r.nodeMaintenanceResponse,
+    ),
+  },
+  {
+    method: 'delete',
+    path: '/clusters/{cluster}/nodes/{node}/maintenance',
+    operationId: 'stopNodeMaintenance',
+    tag: 'clusters',
+    summary:
+      'Maintenance off (kubevirt.node.maintenance): uncordon the node, so VMs may be scheduled and migrate onto it again.',
+    query: dryRunQuery,
+    responses: ok('Uncordoned.', r.nodeMaintenanceResponse),
+  },
+  {
     method: 'post',
     path: '/vms/bulk',
     operationId: 'bulkAction',

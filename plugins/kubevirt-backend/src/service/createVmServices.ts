@@ -17,6 +17,7 @@ import { DiagnosticsOperations } from './operations/DiagnosticsOperations';
 import { DiskOperations } from './operations/DiskOperations';
 import { MetadataOperations } from './operations/MetadataOperations';
 import { MigrationOperations } from './operations/MigrationOperations';
+import { NodeMaintenanceOperations } from './operations/NodeMaintenanceOperations';
 import { NetworkInterfaceOperations } from './operations/NetworkInterfaceOperations';
 import { PowerOperations } from './operations/PowerOperations';
 import { SnapshotOperations } from './operations/SnapshotOperations';
@@ -69,6 +70,7 @@ export function createVmServices(options: {
   const power = new PowerOperations(runner);
   const snapshots = new SnapshotOperations(runner);
   const createUpdate = new CreateUpdateOperations(runner, reads, logger);
+  const migration = new MigrationOperations(runner, power);
   return {
     access,
     runner,
@@ -84,9 +86,14 @@ export function createVmServices(options: {
     disks: new DiskOperations(runner, logger),
     networkInterfaces: new NetworkInterfaceOperations(runner),
     cpuMemory: new CpuMemoryOperations(runner),
-    migration: new MigrationOperations(runner, power),
+    migration,
     bulk: new BulkOperations(power, snapshots),
     diagnostics: new DiagnosticsOperations(runner),
     metadata: new MetadataOperations(runner),
+    nodeMaintenance: new NodeMaintenanceOperations(
+      runner,
+      migration,
+      permissions,
+    ),
   };
 }

@@ -41,6 +41,10 @@ import {
 } from './types';
 import { VmGuestDiagnostics } from './guestDiagnostics';
 import {
+  NodeMaintenanceResponse,
+  NodeMaintenanceStatus,
+} from './nodeMaintenance';
+import {
   UpdateVmMetadataRequest,
   UpdateVmMetadataResponse,
 } from './vmMetadata';
@@ -335,6 +339,40 @@ export class KubevirtApiClient {
       'POST',
       `/clusters/${enc(cluster)}/nodes/${enc(node)}/evacuate`,
       options.dryRun ? { dryRun: true } : {},
+    );
+  }
+
+  /** A node's maintenance state: cordoned or not, and the VMs still on it. */
+  getNodeMaintenance(cluster: string, node: string) {
+    return this.call<NodeMaintenanceStatus>(
+      `/clusters/${enc(cluster)}/nodes/${enc(node)}/maintenance`,
+    );
+  }
+
+  /** Cordons the node, then live-migrates its VMs (a result per VM). */
+  startNodeMaintenance(
+    cluster: string,
+    node: string,
+    options: { dryRun?: boolean } = {},
+  ) {
+    return this.send<NodeMaintenanceResponse>(
+      'POST',
+      `/clusters/${enc(cluster)}/nodes/${enc(node)}/maintenance`,
+      options.dryRun ? { dryRun: true } : {},
+    );
+  }
+
+  /** Uncordons the node: VMs may land on it again. */
+  stopNodeMaintenance(
+    cluster: string,
+    node: string,
+    options: { dryRun?: boolean } = {},
+  ) {
+    return this.call<NodeMaintenanceResponse>(
+      `/clusters/${enc(cluster)}/nodes/${enc(node)}/maintenance${dryRunQuery(
+        options,
+      )}`,
+      { method: 'DELETE' },
     );
   }
 

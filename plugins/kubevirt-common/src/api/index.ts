@@ -1,6 +1,7 @@
 export * from './types';
 export * from './guestDiagnostics';
 export * from './vmMetadata';
+export * from './nodeMaintenance';
 export * from './labels';
 export * from './vmActions';
 export * from './signalChannels';

@@ -2,3 +2,4 @@ export * from './permissions';
 export * from './operations';
 export * from './roles';
 export * from './actions';
+export * from './nodePermissions';

@@ -20,7 +20,7 @@ describe('VM role table', () => {
   it('matches the documented roles', () => {
     const names = (role: (typeof vmRoles)[number]) =>
       vmRolePermissions[role]
-        .map(p => p.name.replace('kubevirt.vm.', ''))
+        .map(p => p.name.replace('kubevirt.vm.', '').replace('kubevirt.', ''))
         .sort();
     expect(names('vm-viewer')).toEqual(['read']);
     expect(names('vm-user')).toEqual(
@@ -38,7 +38,12 @@ describe('VM role table', () => {
       [...names('vm-user'), 'clone', 'migrate'].sort(),
     );
     expect(names('vm-admin')).toEqual(
-      [...names('vm-power-user'), 'create', 'delete'].sort(),
+      [
+        ...names('vm-power-user'),
+        'create',
+        'delete',
+        'node.maintenance',
+      ].sort(),
     );
   });
 

@@ -12,6 +12,7 @@ import {
   vmSnapshotPermission,
   vmUpdatePermission,
 } from './permissions';
+import { nodeMaintenancePermission } from './nodePermissions';
 
 /** VM roles, weakest first; each holds the rights of the one before it. */
 export const vmRoles = [
@@ -34,7 +35,12 @@ const user = [
   vmConsolePermission,
 ];
 const powerUser = [...user, vmMigratePermission, vmClonePermission];
-const admin = [...powerUser, vmCreatePermission, vmDeletePermission];
+const admin = [
+  ...powerUser,
+  vmCreatePermission,
+  vmDeletePermission,
+  nodeMaintenancePermission,
+];
 
 /** The role table: which permissions each VM role grants. */
 export const vmRolePermissions: Record<VmRole, readonly Permission[]> = {

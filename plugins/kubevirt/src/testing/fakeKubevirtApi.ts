@@ -8,6 +8,7 @@ import {
 } from '@kubevirt-backstage/plugin-kubevirt-common';
 import { KubevirtApi } from '../api';
 import { diagnosticsFixture } from './diagnosticsFixture';
+import { fakeNodeMaintenance } from './fakeNodeMaintenance';
 import { metricsFixture } from './metricsFixture';
 
 /** Every operation: what a vm-admin sees. */
@@ -526,6 +527,7 @@ export function fakeKubevirtApi(initial: VmDetail) {
         };
       },
     ),
+    ...fakeNodeMaintenance(initial.summary),
     evacuateNode: jest.fn(async (cluster: string, node: string) => {
       set({ node: 'node-b' });
       return {

@@ -361,7 +361,13 @@ export const brokerRights: readonly BrokerRight[] = [
     group: '',
     resource: 'nodes',
     verbs: ['get'],
-    why: 'evacuate a node: the node must exist',
+    why: 'evacuate a node and node maintenance: the node must exist',
+  },
+  {
+    group: '',
+    resource: 'nodes',
+    verbs: ['patch'],
+    why: 'node maintenance: cordon and uncordon (spec.unschedulable)',
   },
   {
     group: 'authorization.k8s.io',

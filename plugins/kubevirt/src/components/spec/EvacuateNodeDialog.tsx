@@ -22,6 +22,7 @@ import { kubevirtApiRef } from '../../api';
 import { deniedReason, Wait } from '../actions/operations';
 import { useVmWait } from '../actions/useVmWait';
 import { errorText } from '../errors';
+import { NodeMaintenanceButton } from './NodeMaintenanceDialog';
 
 const resultLabels: Record<EvacuationResult['result'], string> = {
   migrating: 'Migrating',
@@ -191,6 +192,7 @@ export const NodeWithEvacuate = ({ vm }: { vm: VmSummary }) => {
           </Button>
         </span>
       </Tooltip>
+      <NodeMaintenanceButton cluster={vm.cluster} node={vm.node} />
       {open && (
         <EvacuateNodeDialog
           cluster={vm.cluster}
