@@ -70,6 +70,11 @@ export class VmRowAccess {
     this.groups = decisionGroups(options.decisions);
   }
 
+  /** Equal for callers whose decisions are equal: what follows from the decisions alone may be shared. */
+  get decisionsKey() {
+    return this.options.decisions.contentKey;
+  }
+
   /** Whether the caller may read no VM at all. */
   get readsNothing() {
     return this.groups.read.result === AuthorizeResult.DENY;

@@ -133,7 +133,6 @@ describe('VmReads.list', () => {
     ['by namespace', { sort: 'namespace' }],
     ['by cluster, descending', { sort: 'cluster', order: 'desc', limit: 15 }],
     ['by status', { sort: 'status', limit: 20 }],
-    ['by node', { sort: 'node' }],
     ['by creation time, descending', { sort: 'created', order: 'desc' }],
     ['filtered by status', { status: ['running', 'Paused'], limit: 10, offset: 3 }],
     ['filtered by text', { text: 'FEDORA', sort: 'namespace' }],
@@ -146,12 +145,10 @@ describe('VmReads.list', () => {
       want.names,
     );
     expect(res.totalItems).toBe(want.total);
-    if (want.first)
-      expect(res.items[0]).toEqual(
-        expect.objectContaining({
-          ...want.first,
-          allowedOperations: expect.arrayContaining(['read', 'start']),
-        }),
-      );
+    // the first row whole, as summarize makes it, with the caller's operations
+    const operations = expect.arrayContaining(['read', 'start']);
+    expect(res.items[0]).toEqual(
+      want.first && { ...want.first, allowedOperations: operations },
+    );
   });
 });
