@@ -155,6 +155,7 @@ describe('KubeVirt actions and the MCP endpoint', () => {
         'delete-vm',
         'diagnose-vm',
         'get-vm',
+        'label-vm',
         'list-vms',
         'migrate-vm',
         'pause-vm',
@@ -324,6 +325,37 @@ describe('KubeVirt actions and the MCP endpoint', () => {
       }
     },
   );
+
+  it('sets and removes labels for a role that may update the VM, not for a viewer', async () => {
+    await invoke('viewer', 'label-vm', {
+      ...payments('payments-db-1'),
+      setLabels: { tier: 'db' },
+    }).expect(403);
+    const set = await invoke('operator', 'label-vm', {
+      ...payments('payments-db-1'),
+      setLabels: { tier: 'db' },
+      setAnnotations: { 'example.com/note': 'nightly backup' },
+    }).expect(200);
+    expect(set.body.output).toMatchObject({
+      changedLabels: ['tier'],
+      changedAnnotations: ['example.com/note'],
+      dryRun: false,
+    });
+    expect(set.body.output.labels.tier).toBe('db');
+    const removed = await invoke('operator', 'label-vm', {
+      ...payments('payments-db-1'),
+      removeLabels: ['tier'],
+    }).expect(200);
+    expect(removed.body.output.labels.tier).toBeUndefined();
+    // the keys KubeVirt keeps are refused with the reason
+    const refused = await invoke('operator', 'label-vm', {
+      ...payments('payments-db-1'),
+      setLabels: { 'kubevirt.io/size': 'big' },
+    }).expect(400);
+    expect(refused.body.error.message).toContain(
+      'kubevirt.io/size is kept by Kubernetes or KubeVirt',
+    );
+  });
 
   it('performs a real start, stop, snapshot and restore for a role that may', async () => {
     await invoke('operator', 'start-vm', payments('payments-batch')).expect(

@@ -1,6 +1,7 @@
 import { registerDeleteVm } from './deleteVm';
 import { registerDiagnoseVm } from './diagnoseVm';
 import { registerGetVm } from './getVm';
+import { registerLabelVm } from './labelVm';
 import { registerListVms } from './listVms';
 import { registerMigrateVm } from './migrateVm';
 import { registerPauseVm } from './pauseVm';
@@ -34,4 +35,5 @@ export function registerVmActions(context: VmActionsContext) {
   registerSnapshotVm(context);
   registerRestoreVm(context);
   registerDeleteVm(context);
+  registerLabelVm(context);
 }
