@@ -64,7 +64,7 @@ test('labels and annotations are edited from the overview; a change made meanwhi
     path: path.join(screenshots, 'vm-metadata-edit.png'),
     fullPage: true,
   });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved: e2e-tier changed.')).toBeVisible();
   await expect(
     page.getByRole('list', { name: 'Labels' }).getByText('e2e-tier=database'),
@@ -77,7 +77,7 @@ test('labels and annotations are edited from the overview; a change made meanwhi
     .getByLabel('value of label e2e-tier')
     .fill('db');
   expect(await labelInCluster({ 'e2e-by': 'someone-else' })).toBe(200);
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText(/changed since you read it/)).toBeVisible();
   await expect(
     page
@@ -88,7 +88,7 @@ test('labels and annotations are edited from the overview; a change made meanwhi
     path: path.join(screenshots, 'vm-metadata-conflict.png'),
     fullPage: true,
   });
-  await page.getByRole('button', { name: 'Reload' }).click();
+  await page.getByRole('button', { name: 'Reload', exact: true }).click();
   await expect(
     page
       .getByRole('group', { name: 'Edit labels' })
@@ -98,7 +98,7 @@ test('labels and annotations are edited from the overview; a change made meanwhi
     .getByRole('group', { name: 'Edit labels' })
     .getByLabel('value of label e2e-tier')
     .fill('db');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Saved: e2e-tier changed.')).toBeVisible();
   await expect(
     page.getByRole('list', { name: 'Labels' }).getByText('e2e-tier=db'),
