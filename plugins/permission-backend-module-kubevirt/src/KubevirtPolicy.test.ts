@@ -12,6 +12,7 @@ import {
 import {
   kubevirtPermissions,
   kubevirtVmPermissions,
+  nodeMaintenancePermission,
   roleGrants,
   vmCreatePermission,
   vmReadPermission,
@@ -339,6 +340,31 @@ describe('KubevirtPolicy', () => {
       wrapped.handle({ permission: vmReadPermission }, user),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     expect(delegate.handle).toHaveBeenCalledTimes(1);
+  });
+
+  it('grants node maintenance to vm-admin only, and only through a binding without a scope (a node holds every team’s VMs)', async () => {
+    const decisions = [];
+    for (const role of vmRoles)
+      for (const { config, scope } of scopes) {
+        const policy = policyFor({
+          bindings: [{ subjects: [TEAM], role, scope: config }],
+        });
+        const scoped = !!(scope.owned || scope.clusters || scope.namespaces);
+        decisions.push({
+          role,
+          scope: JSON.stringify(config),
+          result: (
+            await policy.handle({ permission: nodeMaintenancePermission }, user)
+          ).result,
+          expected:
+            role === 'vm-admin' && !scoped
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        });
+      }
+    expect(decisions.map(d => [d.role, d.scope, d.result])).toEqual(
+      decisions.map(d => [d.role, d.scope, d.expected]),
+    );
   });
 
   it('fails closed on a KubeVirt permission no role grants', async () => {
