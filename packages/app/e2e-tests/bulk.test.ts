@@ -14,7 +14,9 @@ test('selected VMs are snapshotted together, each with its own result', async ({
     await go(page, '/catalog');
     await go(page, '/virtual-machines');
     await rowOf(page, 'payments-db-0').getByRole('checkbox').check();
+    await expect(bar).toContainText('1 selected');
     await rowOf(page, 'payments-db-1').getByRole('checkbox').check();
+    await expect(bar).toContainText('2 selected');
     await expect(
       bar.getByRole('button', { name: 'Snapshot selected' }),
     ).toBeEnabled({ timeout: 3_000 });

@@ -50,6 +50,9 @@ const vmKey = (vm: { cluster: string; namespace: string; name: string }) =>
  * the dialog shows each VM's outcome. VMs the caller's role does not allow
  * are left out and listed with the role they need.
  */
+/** Room for a row of small buttons. */
+const barHeight = 32;
+
 export const BulkActions = ({
   selected,
   onDone,
@@ -63,7 +66,9 @@ export const BulkActions = ({
   const [result, setResult] = useState<BulkResponse>();
   const [error, setError] = useState<unknown>();
 
-  if (!selected.length) return null;
+  // the bar's room is kept while nothing is selected: the table must not move under the pointer
+  // between the first checkbox and the next
+  if (!selected.length) return <Box minHeight={barHeight} mb={1} />;
   const allowedFor = (operation: VmOperation) =>
     selected.filter(vm => !deniedReason(vm, operation));
   const close = () => {
@@ -96,6 +101,7 @@ export const BulkActions = ({
     <Box
       display="flex"
       alignItems="center"
+      minHeight={barHeight}
       mb={1}
       style={{ gap: 8 }}
       role="toolbar"

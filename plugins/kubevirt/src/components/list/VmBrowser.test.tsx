@@ -180,6 +180,29 @@ describe('VmBrowser', () => {
     expect(screen.getByRole('dialog')).toBe(dialog);
   });
 
+  it('keeps each row and its checkbox element across a re-read', async () => {
+    const api = pagingApi(many);
+    render(api);
+    await screen.findByText('vm-00');
+    const boxOf = (name: string) =>
+      within(screen.getByText(name).closest('tr')!).getByRole('checkbox');
+    const box = boxOf('vm-01');
+    const calls = api.listVms.mock.calls.length;
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Refresh', hidden: true }),
+    );
+    await waitFor(() =>
+      expect(api.listVms.mock.calls.length).toBeGreaterThan(calls),
+    );
+    await new Promise(r => setTimeout(r, 100));
+    // the same element: a click aimed at it while a live update re-reads the list still lands
+    expect(boxOf('vm-01')).toBe(box);
+    expect(boxOf('vm-02')).not.toBe(box);
+    fireEvent.click(box);
+    expect(boxOf('vm-01')).toBeChecked();
+    expect(boxOf('vm-02')).not.toBeChecked();
+  });
+
   it('sorts on the server when a header is clicked', async () => {
     const api = pagingApi(many);
     render(api);

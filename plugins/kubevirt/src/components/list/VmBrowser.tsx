@@ -164,6 +164,13 @@ export const VmBrowser = ({
   const latest = (vm: VmSummary) =>
     shown?.items.find(item => sameVm(item, vm)) ?? vm;
   useEffect(() => setSelected([]), [key]);
+  // one element per state: Backstage's Table makes a new body component (remounting every row,
+  // and the checkbox or menu under the pointer with it) whenever this element changes
+  const loaded = !!shown;
+  const emptyContent = useMemo(
+    () => <Box p={2}>{loaded ? 'No virtual machines match.' : 'Loading…'}</Box>,
+    [loaded],
+  );
 
   const changeFilters = useCallback((f: VmFilterValues) => {
     setFilters(f);
@@ -335,11 +342,14 @@ export const VmBrowser = ({
             onClick: refresh,
           },
         ]}
-        data={(shown?.items ?? []).map(vm =>
-          selected.some(s => s.uid === vm.uid)
-            ? { ...vm, tableData: { checked: true } }
-            : vm,
-        )}
+        // an id per VM keeps each row's DOM across re-reads (material-table keys rows by the
+        // id's previous row), so a checkbox or menu under the pointer is not replaced while a
+        // live update re-reads the list; the checked state is always given, never carried over
+        data={(shown?.items ?? []).map(vm => ({
+          ...vm,
+          id: `${vm.cluster}/${vm.namespace}/${vm.name}`,
+          tableData: { checked: selected.some(s => s.uid === vm.uid) },
+        }))}
         columns={columns}
         onOrderChange={(index: number, direction: 'asc' | 'desc') => {
           const field = columns[index]?.field as string | undefined;
@@ -351,9 +361,7 @@ export const VmBrowser = ({
           );
           setPage(0);
         }}
-        emptyContent={
-          <Box p={2}>{shown ? 'No virtual machines match.' : 'Loading…'}</Box>
-        }
+        emptyContent={emptyContent}
       />
       {menu && (
         <VmActionsMenu
