@@ -153,6 +153,34 @@ describe('cached permission decisions', () => {
     expect(start.status).toBe(403);
   });
 
+  it('counts per cluster only what each user may read, however often the tab mounts', async () => {
+    setGroups(users.alice, ['group:default/team-payments']);
+    setGroups(users.bob, ['group:default/cache-operators']);
+    const total = async (who: string) =>
+      (
+        await request(server)
+          .get('/api/kubevirt/vms')
+          .query({ limit: 1 })
+          .set('Authorization', mockCredentials.user.header(who))
+          .expect(200)
+      ).body.totalItems;
+    const [aliceTotal, bobTotal] = [await total(ALICE), await total(BOB)];
+    expect(aliceTotal).toBeGreaterThan(0);
+    expect(aliceTotal).toBeLessThan(bobTotal);
+    // mounts of both users interleaved: each keeps their own count
+    const counts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        request(server)
+          .get('/api/kubevirt/clusters')
+          .set('Authorization', mockCredentials.user.header(i % 2 ? BOB : ALICE))
+          .then(res => res.body.items[0].vmCount),
+      ),
+    );
+    expect(counts).toEqual(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? bobTotal : aliceTotal)),
+    );
+  });
+
   it('judges a VM by its new owner as soon as the broker sees the change, with the decision cached', async () => {
     setGroups(users.alice, ['group:default/team-payments']);
     // alice's decision is cached now

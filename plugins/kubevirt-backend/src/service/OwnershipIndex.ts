@@ -7,6 +7,9 @@ import { KUBERNETES_ID_LABEL } from '@kubevirt-backstage/plugin-kubevirt-common'
 
 const ANNOTATION = `metadata.annotations.${KUBERNETES_ID_LABEL}`;
 
+/** One empty owner list, so what is derived from a VM's owners can tell "still none" by identity. */
+const NO_OWNERS: string[] = Object.freeze([]) as unknown as string[];
+
 /**
  * backstage.io/kubernetes-id → owners of the catalog entities carrying it, so
  * that "owned by" permission rules can be decided against a VM's label.
@@ -47,11 +50,11 @@ export class OwnershipIndex {
    * as `ownersOf` answers once there is an index.
    */
   ownersNow(kubernetesId: string | undefined): string[] {
-    if (!kubernetesId) return [];
+    if (!kubernetesId) return NO_OWNERS;
     const owners = this.owners.get(kubernetesId);
     if (owners) return owners;
     void this.fresh(this.missRefreshMs);
-    return [];
+    return NO_OWNERS;
   }
 
   /** The kubernetes-id an entity's VMs carry: its annotation, as the Kubernetes plugin reads it. */

@@ -21,6 +21,17 @@ interface DecisionGroups {
 
 const groupsOf = new WeakMap<DecisionSet, DecisionGroups>();
 
+/**
+ * The rule view of each cached VM object, kept while its owners are the same
+ * array of the ownership index (a reload makes new ones): a count or an
+ * all-VMs page judges every VM, and one object per VM per request was most
+ * of the garbage at 100k VMs. A changed VM is a new object.
+ */
+const resources = new WeakMap<
+  KubeObject,
+  { cluster: string; owners: string[]; resource: KubevirtVmResource }
+>();
+
 function decisionGroups(set: DecisionSet): DecisionGroups {
   let known = groupsOf.get(set);
   if (known) return known;
@@ -87,13 +98,19 @@ export class VmRowAccess {
 
   resourceOf(cluster: string, vm: KubeObject): KubevirtVmResource {
     const labels = vm.metadata.labels ?? {};
-    return {
+    const owners = this.options.ownersOf(labels['backstage.io/kubernetes-id']);
+    const known = resources.get(vm);
+    if (known && known.owners === owners && known.cluster === cluster)
+      return known.resource;
+    const resource = {
       cluster,
       namespace: vm.metadata.namespace ?? '',
       name: vm.metadata.name,
       labels,
-      owners: this.options.ownersOf(labels['backstage.io/kubernetes-id']),
+      owners,
     };
+    resources.set(vm, { cluster, owners, resource });
+    return resource;
   }
 
   canRead(resource: KubevirtVmResource) {
