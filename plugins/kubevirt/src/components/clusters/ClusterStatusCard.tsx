@@ -33,6 +33,9 @@ const statusOf: Record<
   error: StatusError,
 };
 
+// names, states and versions read badly broken mid-word; the lists wrap instead
+const nowrap = { whiteSpace: 'nowrap' as const };
+
 const rightText = (r: MissingClusterRight) =>
   `${r.verb} ${r.resource} (${r.group === '' ? 'core' : r.group})`;
 
@@ -73,7 +76,7 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
   const parts = caps ? capabilityList(caps) : [];
   return (
     <TableRow aria-label={c.name}>
-      <TableCell>
+      <TableCell style={nowrap}>
         <Typography variant="body2">{c.title ?? c.name}</Typography>
         {c.title && (
           <Typography variant="caption" color="textSecondary">
@@ -81,7 +84,7 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
           </Typography>
         )}
       </TableCell>
-      <TableCell>
+      <TableCell style={{ minWidth: 200 }}>
         <Health>{health.text}</Health>
         {(c.problem ?? c.error) && (
           <Typography variant="caption" display="block" color="textSecondary">
@@ -89,8 +92,8 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
           </Typography>
         )}
       </TableCell>
-      <TableCell>{syncText(c)}</TableCell>
-      <TableCell>{caps?.kubevirtVersion ?? '—'}</TableCell>
+      <TableCell style={nowrap}>{syncText(c)}</TableCell>
+      <TableCell style={nowrap}>{caps?.kubevirtVersion ?? '—'}</TableCell>
       <TableCell>
         {caps?.featureGates
           ? caps.featureGates.join(', ') || 'none listed'
@@ -128,7 +131,7 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
           'Not probed yet'
         )}
       </TableCell>
-      <TableCell>
+      <TableCell style={{ minWidth: 320 }}>
         {caps ? (
           <MissingRights cluster={c.name} rights={caps.missingRights} />
         ) : (
