@@ -97,7 +97,7 @@ export function annotationsProblems(
 /**
  * Who may change a label or annotation key from the portal's metadata editor:
  * - `platform`: kept by Kubernetes or KubeVirt (kubevirt.io, kubernetes.io,
- *   k8s.io and their subdomains); never from the editor;
+ *   k8s.io and their subdomains, but app.kubernetes.io); never from the editor;
  * - `ownership`: decides which component and team own the VM, and so who
  *   holds rights on it (backstage.io/kubernetes-id and the owner keys); only
  *   a caller who may delete the VM, since changing it gives the VM away;
@@ -112,7 +112,11 @@ export function metadataKeyRule(key: string): MetadataKeyRule {
   if (ownershipKeys.has(key)) return 'ownership';
   const slash = key.indexOf('/');
   const prefix = slash > 0 ? key.slice(0, slash).toLowerCase() : '';
-  if (platformDomains.some(d => prefix === d || prefix.endsWith(`.${d}`)))
+  // app.kubernetes.io is Kubernetes' recommended labels, set by users and their tools
+  if (
+    prefix !== 'app.kubernetes.io' &&
+    platformDomains.some(d => prefix === d || prefix.endsWith(`.${d}`))
+  )
     return 'platform';
   return 'free';
 }

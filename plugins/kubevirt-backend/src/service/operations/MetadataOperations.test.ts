@@ -168,6 +168,16 @@ describe('PATCH /vms/:cluster/:namespace/:name/metadata against the simulator', 
     expect(platform.body.error.message).toContain(
       'label kubevirt.io/size is kept by Kubernetes or KubeVirt',
     );
+    // Kubernetes' recommended labels are the user's own
+    await edit('vm-user', {
+      resourceVersion: current.metadata.resourceVersion,
+      labels: {
+        ...current.metadata.labels,
+        'app.kubernetes.io/part-of': 'payments',
+      },
+      annotations: current.metadata.annotations,
+      dryRun: true,
+    }).expect(200);
 
     const moved = {
       resourceVersion: current.metadata.resourceVersion,
