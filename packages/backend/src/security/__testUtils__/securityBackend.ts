@@ -155,6 +155,19 @@ function mockServicesRootConfig(sim: Simulator, bindings: Binding[]) {
 export const asUser = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
 
-/** What reached the cluster beyond the broker's own watches. */
+/**
+ * What reached the cluster beyond the broker's own watches and its own
+ * capability and rights probes (discovery, the KubeVirt CR, self reviews),
+ * which run on their own schedule and carry nothing a user sent.
+ */
 export const requestsBeyondWatches = (sim: Simulator) =>
-  sim.received().filter(r => !/[?&]watch=true/.test(r.url));
+  sim.received().filter(r => !brokersOwn(r));
+
+const brokersOwn = (r: { method: string; url: string }) =>
+  /[?&]watch=true/.test(r.url) ||
+  (r.method === 'GET' &&
+    ['/apis', '/apis/kubevirt.io/v1/kubevirts'].includes(r.url)) ||
+  (r.method === 'POST' &&
+    /^\/apis\/authorization\.k8s\.io\/v1\/selfsubject(access|rules)reviews$/.test(
+      r.url,
+    ));
