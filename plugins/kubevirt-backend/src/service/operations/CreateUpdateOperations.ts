@@ -28,6 +28,7 @@ import {
 import { vmLabel, VmRef } from '../VmRef';
 import { clusterCall, deleteQuietly, existsOnCluster } from './clusterCalls';
 import { VmOperationRunner } from './VmOperationRunner';
+import { assertMayChangeOwnership, changedOwnershipKeys } from './ownershipKeys';
 
 const { core, kubevirt, instancetype: instancetypes, cdi } = apiGroups;
 
@@ -327,6 +328,17 @@ export class CreateUpdateOperations {
           name: ref.name,
         };
         const path = apiPath(target);
+        // the VM as the cluster has it now: a manifest that changes who owns the VM needs more
+        // than update (a missing VM is left to the PUT, which answers it)
+        const before = await cache.client
+          .request<KubeObject>('GET', path)
+          .catch(() => undefined);
+        await assertMayChangeOwnership(
+          this.runner.access,
+          ref,
+          changedOwnershipKeys(before?.metadata, metadata),
+          credentials,
+        );
         try {
           const updated = await cache.client.request<KubeObject>(
             'PUT',

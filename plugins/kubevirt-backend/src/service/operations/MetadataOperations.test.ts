@@ -197,6 +197,49 @@ describe('PATCH /vms/:cluster/:namespace/:name/metadata against the simulator', 
     );
   });
 
+  it('gives the ownership keys only to who may delete the VM through the YAML route (PUT) too', async () => {
+    const read = (
+      await request(server)
+        .get('/api/kubevirt/vms/east/payments/payments-db-1')
+        .set('Authorization', asRole('vm-admin'))
+        .expect(200)
+    ).body.vm;
+    const moved = {
+      ...read,
+      metadata: {
+        ...read.metadata,
+        labels: {
+          ...read.metadata.labels,
+          'backstage.io/kubernetes-id': 'orders-service',
+        },
+      },
+    };
+    const put = (role: string, body: object) =>
+      request(server)
+        .put('/api/kubevirt/vms/east/payments/payments-db-1')
+        .set('Authorization', asRole(role))
+        .send(body);
+    const refused = await put('vm-power-user', { manifest: moved }).expect(403);
+    expect(refused.body.error.message).toContain(
+      'You may not change label backstage.io/kubernetes-id of virtual machine payments/payments-db-1 on cluster east: it decides who owns the VM',
+    );
+    // other labels stay the user's own through the same route
+    await put('vm-user', {
+      manifest: {
+        ...read,
+        metadata: {
+          ...read.metadata,
+          labels: { ...read.metadata.labels, tier: 'gold' },
+        },
+      },
+      dryRun: true,
+    }).expect(200);
+    await put('vm-admin', { manifest: moved, dryRun: true }).expect(200);
+    expect((await vm()).metadata.labels['backstage.io/kubernetes-id']).toBe(
+      'payments-api',
+    );
+  });
+
   it.each(vmRoles.map(r => [r]))(
     'is %s: allowed from vm-user up (kubevirt.vm.update), 403 below',
     async role => {

@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
-  NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
 import {
@@ -15,6 +14,7 @@ import { KubernetesStatusError } from '../../clusters/ClusterClient';
 import { updateMetadataBody } from '../metadataSchema';
 import { vmLabel, VmRef } from '../VmRef';
 import { isNotFound } from './clusterCalls';
+import { assertMayChangeOwnership, MetadataKey } from './ownershipKeys';
 import { VmOperationRunner } from './VmOperationRunner';
 
 type StringMap = Record<string, string>;
@@ -162,19 +162,12 @@ export class MetadataOperations {
           )} is kept by Kubernetes or KubeVirt and cannot be changed from the portal`,
       );
     const ownership = all.filter(({ k }) => metadataKeyRule(k) === 'ownership');
-    if (!ownership.length) return;
-    try {
-      await this.runner.access.authorize(ref, 'delete', credentials);
-    } catch (error) {
-      if (!(error instanceof NotAllowedError)) throw error;
-      throw new NotAllowedError(
-        `You may not change ${ownership
-          .map(({ k, what }) => `${what} ${k}`)
-          .join(', ')} of ${vmLabel(ref).toLowerCase()} on cluster ${
-          ref.cluster
-        }: it decides who owns the VM, which needs the right to delete it (vm-admin)`,
-      );
-    }
+    await assertMayChangeOwnership(
+      this.runner.access,
+      ref,
+      ownership as MetadataKey[],
+      credentials,
+    );
   }
 
   private conflict(ref: VmRef, sent: string, current?: KubeObject) {
