@@ -13,7 +13,8 @@ export async function signIn(page: Page) {
       .getByRole('table')
       .first()
       .getByRole('link', { name: 'payments-api', exact: true }),
-  ).toBeVisible();
+    // the first test of a run meets a catalog that may still be reading the demo entities
+  ).toBeVisible({ timeout: 90_000 });
 }
 
 /** Guest sign-in lives in the page: move inside the app (history + popstate), never reload. */
