@@ -84,7 +84,7 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
           </Typography>
         )}
       </TableCell>
-      <TableCell style={{ minWidth: 200 }}>
+      <TableCell style={{ minWidth: 150 }}>
         <Health>{health.text}</Health>
         {(c.problem ?? c.error) && (
           <Typography variant="caption" display="block" color="textSecondary">
@@ -94,12 +94,12 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
       </TableCell>
       <TableCell style={nowrap}>{syncText(c)}</TableCell>
       <TableCell style={nowrap}>{caps?.kubevirtVersion ?? '—'}</TableCell>
-      <TableCell>
+      <TableCell style={{ minWidth: 120 }}>
         {caps?.featureGates
           ? caps.featureGates.join(', ') || 'none listed'
           : '—'}
       </TableCell>
-      <TableCell>
+      <TableCell style={{ minWidth: 170 }}>
         {caps ? (
           <>
             <Typography variant="body2">
@@ -131,7 +131,7 @@ const ClusterRow = ({ c }: { c: ClusterStatus }) => {
           'Not probed yet'
         )}
       </TableCell>
-      <TableCell style={{ minWidth: 320 }}>
+      <TableCell style={{ minWidth: 220 }}>
         {caps ? (
           <MissingRights cluster={c.name} rights={caps.missingRights} />
         ) : (
