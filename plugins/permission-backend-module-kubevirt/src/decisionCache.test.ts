@@ -172,7 +172,10 @@ describe('cached permission decisions', () => {
       Array.from({ length: 12 }, (_, i) =>
         request(server)
           .get('/api/kubevirt/clusters')
-          .set('Authorization', mockCredentials.user.header(i % 2 ? BOB : ALICE))
+          .set(
+            'Authorization',
+            mockCredentials.user.header(i % 2 ? BOB : ALICE),
+          )
           .then(res => res.body.items[0].vmCount),
       ),
     );

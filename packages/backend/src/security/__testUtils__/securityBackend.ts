@@ -147,21 +147,16 @@ function mockServicesRootConfig(sim: Simulator, bindings: Binding[]) {
         ],
       },
       // no periodic capability probe inside a test that counts what reaches the cluster
-      kubevirt: { roles: { bindings }, capabilities: { refreshSeconds: 86400 } },
+      kubevirt: {
+        roles: { bindings },
+        capabilities: { refreshSeconds: 86400 },
+      },
     },
   });
 }
 
 export const asUser = (name: string) =>
   mockCredentials.user.header(`user:default/${name}`);
-
-/**
- * What reached the cluster beyond the broker's own watches and its own
- * capability and rights probes (discovery, the KubeVirt CR, self reviews),
- * which run on their own schedule and carry nothing a user sent.
- */
-export const requestsBeyondWatches = (sim: Simulator) =>
-  sim.received().filter(r => !brokersOwn(r));
 
 const brokersOwn = (r: { method: string; url: string }) =>
   /[?&]watch=true/.test(r.url) ||
@@ -171,3 +166,11 @@ const brokersOwn = (r: { method: string; url: string }) =>
     /^\/apis\/authorization\.k8s\.io\/v1\/selfsubject(access|rules)reviews$/.test(
       r.url,
     ));
+
+/**
+ * What reached the cluster beyond the broker's own watches and its own
+ * capability and rights probes (discovery, the KubeVirt CR, self reviews),
+ * which run on their own schedule and carry nothing a user sent.
+ */
+export const requestsBeyondWatches = (sim: Simulator) =>
+  sim.received().filter(r => !brokersOwn(r));

@@ -28,7 +28,10 @@ import {
 import { vmLabel, VmRef } from '../VmRef';
 import { clusterCall, deleteQuietly, existsOnCluster } from './clusterCalls';
 import { VmOperationRunner } from './VmOperationRunner';
-import { assertMayChangeOwnership, changedOwnershipKeys } from './ownershipKeys';
+import {
+  assertMayChangeOwnership,
+  changedOwnershipKeys,
+} from './ownershipKeys';
 
 const { core, kubevirt, instancetype: instancetypes, cdi } = apiGroups;
 

@@ -57,7 +57,10 @@ describe('VmReads.list', () => {
   const east = Array.from({ length: 40 }, (_, i) => vm(i));
   const west = Array.from({ length: 30 }, (_, i) => vm(100 + i));
   const clusters = new Map([
-    ['east', fakeCluster('east', east, east.filter((_, i) => i % 3 === 1).map(vmiOf))],
+    [
+      'east',
+      fakeCluster('east', east, east.filter((_, i) => i % 3 === 1).map(vmiOf)),
+    ],
     ['west', fakeCluster('west', west, west.map(vmiOf))],
   ]);
   const ownership = new OwnershipIndex(
@@ -99,14 +102,20 @@ describe('VmReads.list', () => {
         .filter(
           s =>
             !query.status ||
-            query.status.map(x => x.toLowerCase()).includes(s.status.toLowerCase()),
+            query.status
+              .map(x => x.toLowerCase())
+              .includes(s.status.toLowerCase()),
         )
         .filter(
           s =>
             !query.text ||
-            [s.name, s.namespace, s.os ?? '', s.node ?? '', ...s.ipAddresses].some(f =>
-              f.toLowerCase().includes(query.text!.toLowerCase()),
-            ),
+            [
+              s.name,
+              s.namespace,
+              s.os ?? '',
+              s.node ?? '',
+              ...s.ipAddresses,
+            ].some(f => f.toLowerCase().includes(query.text!.toLowerCase())),
         ),
     );
     const key = query.sort ?? 'name';
@@ -129,15 +138,24 @@ describe('VmReads.list', () => {
 
   it.each<[string, VmListQuery]>([
     ['by name', {}],
-    ['by name, descending, a middle page', { order: 'desc', offset: 7, limit: 9 }],
+    [
+      'by name, descending, a middle page',
+      { order: 'desc', offset: 7, limit: 9 },
+    ],
     ['by namespace', { sort: 'namespace' }],
     ['by cluster, descending', { sort: 'cluster', order: 'desc', limit: 15 }],
     ['by status', { sort: 'status', limit: 20 }],
     ['by creation time, descending', { sort: 'created', order: 'desc' }],
-    ['filtered by status', { status: ['running', 'Paused'], limit: 10, offset: 3 }],
+    [
+      'filtered by status',
+      { status: ['running', 'Paused'], limit: 10, offset: 3 },
+    ],
     ['filtered by text', { text: 'FEDORA', sort: 'namespace' }],
     ['filtered by an IP address', { text: '10.0.0.1', sort: 'name' }],
-    ['of one entity', { labelSelector: 'backstage.io/kubernetes-id=svc-1', limit: 20 }],
+    [
+      'of one entity',
+      { labelSelector: 'backstage.io/kubernetes-id=svc-1', limit: 20 },
+    ],
   ])('answers %s as summarizing every VM first would', async (_, query) => {
     const want = expected(query);
     const res = await reads.list(query, mockCredentials.user());

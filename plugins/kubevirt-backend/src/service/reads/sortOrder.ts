@@ -25,7 +25,8 @@ export function firstSorted<T>(
   compare: (a: T, b: T) => number,
 ): T[] {
   if (count <= 0) return [];
-  if (count * 8 >= items.length) return [...items].sort(compare).slice(0, count);
+  if (count * 8 >= items.length)
+    return [...items].sort(compare).slice(0, count);
   const top: T[] = [];
   for (const item of items) {
     if (top.length === count && compare(item, top[count - 1]) >= 0) continue;
