@@ -392,7 +392,7 @@ current-context: other
         ),
       );
       expect(
-        c!.capabilities.missingRights.find(
+        (c as any).capabilities.missingRights.find(
           (r: any) => r.verb === 'impersonate',
         ),
       ).toMatchObject({ resource: 'users', feature: 'impersonation' });
