@@ -331,11 +331,15 @@ export class CreateUpdateOperations {
           name: ref.name,
         };
         const path = apiPath(target);
-        // the VM as the cluster has it now: a manifest that changes who owns the VM needs more
-        // than update (a missing VM is left to the PUT, which answers it)
-        const before = await cache.client
-          .request<KubeObject>('GET', path)
-          .catch(() => undefined);
+        // the VM the manifest was read from: the cache holds it unless it moved on since, and
+        // then the PUT below is a conflict anyway (a missing VM is left to the PUT, which answers it)
+        const cached = cache.vms.get(ref.namespace, ref.name);
+        const before =
+          cached?.metadata.resourceVersion === metadata.resourceVersion
+            ? cached
+            : await cache.client
+                .request<KubeObject>('GET', path)
+                .catch(() => undefined);
         await assertMayChangeOwnership(
           this.runner.access,
           ref,
